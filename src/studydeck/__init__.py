@@ -1,0 +1,54 @@
+"""studydeck: source-grounded question banks rendered into Anki decks, printable quizzes and self-tests.
+
+The library API never prints: `check()` returns a report, the renderers return what they wrote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError, Problem, Severity, StudydeckError
+from .model import Bank
+
+__all__ = ["Report", "check", "load_checked", "InputError", "StudydeckError", "Problem", "Severity"]
+__version__ = "0.1.0"
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of checking a project: the bank as loaded and every problem found."""
+
+    bank: Bank | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    def passed(self, strict: bool = False) -> bool:
+        """True when nothing stops a build (with `strict`, warnings stop it too)."""
+        return not self.errors and not (strict and self.warnings)
+
+
+def check(project: str | Path) -> Report:
+    """Load a project and run every rule; raises ProjectError only if it is no project at all."""
+    from .rules import check_bank
+    from .load import load_bank
+
+    bank, problems = load_bank(Path(project))
+    if bank is not None:
+        problems = problems + check_bank(bank)
+    return Report(bank, tuple(sorted(problems, key=lambda p: (p.path, p.line, p.column))))
+
+
+def load_checked(project: str | Path, strict: bool = False) -> Bank:
+    """The project's bank, or InputError with every problem when it does not pass."""
+    report = check(project)
+    if report.bank is None or not report.passed(strict):
+        raise InputError(list(report.problems))
+    return report.bank

@@ -1,0 +1,5 @@
+"""`python -m studydeck`."""
+
+from studydeck.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,104 @@
+"""The command line: parses arguments, calls the library, prints, and sets the exit status.
+
+Only studydeck's own errors are caught; anything else is a bug and keeps its traceback.
+Heavy modules are imported inside the commands so that `studydeck --help` starts fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .errors import StudydeckError
+
+PROJECT = click.argument("project", default=".", type=click.Path(file_okay=False, path_type=Path))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="studydeck")
+def cli() -> None:
+    """Turn a source-grounded question bank into Anki decks, printable quizzes and self-tests.
+
+    PROJECT is a directory holding questions.yaml and sources/ (default: the current one).
+    """
+
+
+@cli.command()
+@PROJECT
+def init(project: Path) -> None:
+    """Start a new bank in PROJECT with one example question of every kind."""
+    from .scaffold import init_project
+
+    for path in init_project(project):
+        click.echo(f"created {path}")
+    click.echo(f"next: edit {project / 'questions.yaml'}, then run 'studydeck check {project}'")
+
+
+@cli.command()
+@PROJECT
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def check(project: Path, strict: bool) -> None:
+    """Validate the bank: every problem with its file, line and column."""
+    from . import check as run_check
+
+    report = run_check(project)
+    for problem in report.problems:
+        click.echo(str(problem))
+    errors, warnings = len(report.errors), len(report.warnings)
+    questions = len(report.bank.questions) if report.bank else 0
+    if not report.passed(strict):
+        raise click.exceptions.Exit(_fail(f"{errors} error(s), {warnings} warning(s)"))
+    click.echo(f"ok: {questions} questions, {warnings} warning(s)")
+
+
+@cli.command()
+@PROJECT
+def stats(project: Path) -> None:
+    """Questions by kind per source, and the paragraphs that have no question yet."""
+    from . import check as run_check
+    from .stats import bank_stats
+
+    report = run_check(project)
+    if report.bank is None:
+        raise click.exceptions.Exit(_fail("the bank cannot be read; run 'studydeck check' to see why"))
+    for entry in bank_stats(report.bank):
+        _print_source_stats(entry)
+
+
+def _print_source_stats(entry) -> None:
+    kinds = ", ".join(f"{kind.value} {count}" for kind, count in sorted(entry.kinds.items(), key=lambda kv: kv[0].value))
+    counted = len(entry.covered) + len(entry.uncovered)
+    click.echo(f"{entry.source.id}: {entry.questions} questions ({kinds or 'none'})")
+    click.echo(f"  coverage: {len(entry.covered)}/{counted} paragraphs ({entry.coverage:.0%})")
+    for paragraph in entry.uncovered:
+        click.echo(f"  no question yet: {entry.source.ref((paragraph.number,))} (line {paragraph.line}): "
+                   f"{_preview(paragraph.text)}")
+    if entry.skipped:
+        roles = sorted({p.role.value for p in entry.skipped})
+        click.echo(f"  not counted: {len(entry.skipped)} paragraphs ({', '.join(roles)})")
+
+
+def _preview(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _fail(message: str) -> int:
+    click.echo(f"studydeck: {message}", err=True)
+    return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit status instead of exiting (tests call this)."""
+    try:
+        status = cli.main(args=argv, prog_name="studydeck", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 130
+    except click.ClickException as e:
+        e.show()
+        return e.exit_code
+    except StudydeckError as e:
+        click.echo(f"studydeck: {e}", err=True)
+        return 1
+    return status if isinstance(status, int) else 0

@@ -1,0 +1,54 @@
+"""The exceptions studydeck raises, and the located problems that `check` reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class StudydeckError(Exception):
+    """Base of every error studydeck raises on purpose; the CLI prints these without a traceback."""
+
+
+class InputError(StudydeckError):
+    """Raised when a bank cannot be used as given: it carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        errors = [p for p in problems if p.severity is Severity.ERROR]
+        super().__init__(f"{len(errors)} error(s) in the bank")
+
+
+class ProjectError(StudydeckError):
+    """Raised when a directory is not a studydeck project (no questions.yaml, no sources/)."""
+
+
+class TemplateError(StudydeckError):
+    """Raised when a Jinja template fails to load or render; names the template and line."""
+
+
+class BuildError(StudydeckError):
+    """Raised when an output cannot be written; the previous outputs are left as they were."""
+
+
+class Severity(Enum):
+    """How bad a problem is: errors stop a build, warnings only do with --strict."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding of `check`, located like a compiler's diagnostic (1-based line and column)."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+    severity: Severity = Severity.ERROR
+    question_id: str | None = None
+
+    def __str__(self) -> str:
+        about = f"question '{self.question_id}': " if self.question_id else ""
+        return f"{self.path}:{self.line}:{self.column}: {self.severity.value}: {about}{self.message}"

@@ -1,0 +1,166 @@
+"""The bank as plain, immutable data: what every later stage reads. No YAML, genanki or Jinja here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Kind(str, Enum):
+    """The kinds of question a bank can hold; the value is how a bank's YAML spells it."""
+
+    BASIC = "basic"
+    REVERSED = "reversed"
+    CLOZE = "cloze"
+    TYPE_IN = "type-in"
+    CHOICE = "choice"
+    TRUE_FALSE = "true-false"
+
+    @property
+    def label(self) -> str:
+        """A human name for headings and summaries."""
+        return _LABELS[self]
+
+
+_LABELS = {
+    Kind.BASIC: "Short answer",
+    Kind.REVERSED: "Term and definition",
+    Kind.CLOZE: "Fill in the blanks",
+    Kind.TYPE_IN: "Exact answer",
+    Kind.CHOICE: "Multiple choice",
+    Kind.TRUE_FALSE: "True or false",
+}
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where something was written: a file and a 1-based line and column."""
+
+    path: str
+    line: int
+    column: int
+
+
+class Role(str, Enum):
+    """What a paragraph of a source is; only TEXT paragraphs count for coverage."""
+
+    TEXT = "text"
+    HEADING = "heading"
+    LIST = "list"
+    CAPTION = "caption"
+    BYLINE = "byline"
+    STANDFIRST = "standfirst"
+    NOTE = "note"
+
+    @property
+    def counts_for_coverage(self) -> bool:
+        """Whether an author is expected to write questions on paragraphs of this role."""
+        return self in (Role.TEXT, Role.LIST)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One block of a source, numbered from 1 in reading order; `text` has its markup removed."""
+
+    number: int
+    role: Role
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Source:
+    """A quoted document: its attribution and its paragraphs."""
+
+    id: str
+    title: str
+    authors: tuple[str, ...]
+    publication: str | None
+    year: int | None
+    url: str | None
+    paragraphs: tuple[Paragraph, ...]
+    path: str
+
+    def ref(self, paragraphs: tuple[int, ...]) -> str:
+        """The stable reference of a run of paragraphs, e.g. `ikegami-2007#12` or `ikegami-2007#12-13`."""
+        if not paragraphs:
+            return self.id
+        first, last = paragraphs[0], paragraphs[-1]
+        return f"{self.id}#{first}" if first == last else f"{self.id}#{first}-{last}"
+
+    @property
+    def byline(self) -> str:
+        """Authors joined for a citation, or the publication when the text names no author."""
+        if not self.authors:
+            return ""
+        if len(self.authors) == 1:
+            return self.authors[0]
+        return ", ".join(self.authors[:-1]) + " and " + self.authors[-1]
+
+    def citation(self, paragraphs: tuple[int, ...] = ()) -> str:
+        """A one-line citation: author, title, publication, year and paragraph reference."""
+        parts = [p for p in (self.byline, f"“{self.title}”", self.publication, str(self.year or "")) if p]
+        cited = ", ".join(parts)
+        return f"{cited}, ¶{_span(paragraphs)} [{self.ref(paragraphs)}]" if paragraphs else cited
+
+
+def _span(paragraphs: tuple[int, ...]) -> str:
+    first, last = paragraphs[0], paragraphs[-1]
+    return str(first) if first == last else f"{first}–{last}"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a multiple-choice question."""
+
+    text: str
+    correct: bool
+
+
+@dataclass(frozen=True)
+class Question:
+    """One authored question. Which fields are set depends on `kind`:
+
+    - basic, reversed, type-in: `prompt` and `answer` (`accept` lists other answers a type-in takes);
+    - cloze: `prompt` holds the text with `{{c1::...}}` deletions;
+    - choice: `prompt` and `choices` (one or several correct);
+    - true-false: `prompt` is the statement and `truth` its value.
+    `paragraphs` are the numbers of the source paragraphs the passage was found in (empty if not found).
+    """
+
+    id: str
+    kind: Kind
+    source: str
+    passage: str
+    prompt: str
+    answer: str = ""
+    choices: tuple[Choice, ...] = ()
+    truth: bool | None = None
+    accept: tuple[str, ...] = ()
+    explanation: str = ""
+    tags: tuple[str, ...] = ()
+    paragraphs: tuple[int, ...] = ()
+    location: Location = field(default=Location("", 0, 0), compare=False)
+    field_locations: dict[str, Location] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def where(self, key: str) -> Location:
+        """The location of one of the question's keys, or of the question itself."""
+        return self.field_locations.get(key, self.location)
+
+    @property
+    def multiple_answers(self) -> bool:
+        """True for a choice question with more than one correct choice."""
+        return sum(c.correct for c in self.choices) > 1
+
+
+@dataclass(frozen=True)
+class Bank:
+    """A whole project: its metadata, sources by id and questions in authored order."""
+
+    name: str
+    title: str
+    description: str
+    deck_id: int
+    sources: dict[str, Source] = field(hash=False)
+    questions: tuple[Question, ...]
+    location: Location = field(default=Location("", 0, 0), compare=False)

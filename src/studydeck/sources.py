@@ -1,0 +1,123 @@
+"""Reading `sources/*.md`: attribution front matter, then paragraphs separated by blank lines.
+
+A paragraph is plain text; `## ` starts a heading, lines starting `- ` make a list, and a leading
+`[caption]`, `[byline]`, `[standfirst]` or `[note]` marks page furniture that needs no question.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from .errors import Problem, Severity
+from .model import Paragraph, Role, Source
+
+_MARKER = re.compile(r"^\[(caption|byline|standfirst|note)\]\s*")
+_META_KEYS = {"title", "authors", "publication", "year", "url"}
+SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+def load_sources(folder: Path, shown: str) -> tuple[dict[str, Source], list[Problem]]:
+    """Every `*.md` in `folder`, keyed by file stem (the source id), with the problems found."""
+    sources: dict[str, Source] = {}
+    problems: list[Problem] = []
+    for path in sorted(folder.glob("*.md")):
+        source, found = read_source(path, f"{shown}/{path.name}")
+        problems += found
+        if source is not None:
+            sources[source.id] = source
+    return sources, problems
+
+
+def read_source(path: Path, shown: str) -> tuple[Source | None, list[Problem]]:
+    """One source file; `shown` is the path used in messages."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        return None, [Problem(shown, 1, 1, f"not UTF-8 text ({e.reason}); save the file as UTF-8")]
+    lines = text.splitlines()
+    meta, body_start, problems = _front_matter(lines, shown)
+    if not SOURCE_ID.match(path.stem):
+        problems.append(Problem(shown, 1, 1, "a source's file name is its id: use lower-case letters, digits and '-'"))
+    paragraphs = tuple(_paragraphs(lines, body_start))
+    if not paragraphs:
+        problems.append(Problem(shown, len(lines) or 1, 1, "the source has no text after its front matter"))
+    if problems and any(p.severity is Severity.ERROR for p in problems):
+        return None, problems
+    authors = meta.get("authors") or ()
+    source = Source(
+        id=path.stem,
+        title=str(meta.get("title", path.stem)),
+        authors=(authors,) if isinstance(authors, str) else tuple(str(a) for a in authors),
+        publication=meta.get("publication"),
+        year=meta.get("year"),
+        url=meta.get("url"),
+        paragraphs=paragraphs,
+        path=shown,
+    )
+    return source, problems
+
+
+def _front_matter(lines: list[str], shown: str) -> tuple[dict, int, list[Problem]]:
+    if not lines or lines[0].strip() != "---":
+        return {}, 0, [Problem(shown, 1, 1, "a source starts with front matter: a '---' line, 'title: ...', then '---'")]
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    if end is None:
+        return {}, 0, [Problem(shown, 1, 1, "the front matter has no closing '---' line")]
+    try:
+        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+    except yaml.YAMLError as e:
+        line = getattr(getattr(e, "problem_mark", None), "line", 0) + 2
+        return {}, end + 1, [Problem(shown, line, 1, f"front matter is not valid YAML: {getattr(e, 'problem', e)}")]
+    if not isinstance(meta, dict):
+        return {}, end + 1, [Problem(shown, 2, 1, "front matter must be 'key: value' lines")]
+    return meta, end + 1, _check_meta(meta, lines, shown)
+
+
+def _check_meta(meta: dict, lines: list[str], shown: str) -> list[Problem]:
+    def line_of(key: str) -> int:
+        return next((i + 1 for i, l in enumerate(lines) if l.startswith(f"{key}:")), 1)
+
+    problems = [
+        Problem(shown, line_of(k), 1, f"unknown front-matter key '{k}' (known: {', '.join(sorted(_META_KEYS))})")
+        for k in meta
+        if k not in _META_KEYS
+    ]
+    if not isinstance(meta.get("title"), str) or not meta["title"].strip():
+        problems.append(Problem(shown, 2, 1, "the front matter needs a 'title:'"))
+    if "year" in meta and meta["year"] is not None and not isinstance(meta["year"], int):
+        problems.append(Problem(shown, line_of("year"), 1, "'year' must be a whole number such as 2007"))
+    authors = meta.get("authors")
+    if authors is not None and not isinstance(authors, (str, list)):
+        problems.append(Problem(shown, line_of("authors"), 1, "'authors' must be a name or a list of names"))
+    return problems
+
+
+def _paragraphs(lines: list[str], start: int):
+    number, block, block_line = 0, [], 0
+    for i in range(start, len(lines) + 1):
+        line = lines[i] if i < len(lines) else ""
+        if line.strip():
+            if not block:
+                block_line = i + 1
+            block.append(line.strip())
+            continue
+        if block:
+            number += 1
+            yield _paragraph(number, block, block_line)
+            block = []
+
+
+def _paragraph(number: int, block: list[str], line: int) -> Paragraph:
+    first = block[0]
+    if first.startswith("#"):
+        return Paragraph(number, Role.HEADING, " ".join(block).lstrip("#").strip(), line)
+    if all(b.startswith("- ") for b in block):
+        return Paragraph(number, Role.LIST, "\n".join(b[2:] for b in block), line)
+    marker = _MARKER.match(first)
+    if marker:
+        text = " ".join([first[marker.end():], *block[1:]])
+        return Paragraph(number, Role(marker.group(1)), text, line)
+    return Paragraph(number, Role.TEXT, " ".join(block), line)

@@ -1,0 +1,51 @@
+"""Shared fixtures. Tests work on copies in tmp_path: never on the real decks/, never on $HOME."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep every test away from the user's real data directory."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+
+
+def copy_case(case: str, target: Path) -> Path:
+    """Copy the scenario `tests/data/<case>` to `target`, with the shared sources unless it has its own."""
+    shutil.copytree(DATA / case, target, dirs_exist_ok=True)
+    if not (target / "sources").exists():
+        shutil.copytree(DATA / "_sources", target / "sources")
+    return target
+
+
+@pytest.fixture
+def case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Copy a scenario into tmp_path and work from there, so messages show short relative paths."""
+
+    def make(name: str) -> Path:
+        project = copy_case(name, tmp_path / name)
+        monkeypatch.chdir(project)
+        return project
+
+    return make
+
+
+@pytest.fixture
+def default_bank(tmp_path: Path) -> Path:
+    """A copy of the repository's own bank (questions.yaml, sources/, templates/)."""
+    target = tmp_path / "bank"
+    target.mkdir()
+    shutil.copy(REPO / "questions.yaml", target / "questions.yaml")
+    for folder in ("sources", "templates", "decks"):
+        if (REPO / folder).exists():
+            shutil.copytree(REPO / folder, target / folder)
+    return target
