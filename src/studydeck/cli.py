@@ -54,6 +54,27 @@ def check(project: Path, strict: bool) -> None:
 
 @cli.command()
 @PROJECT
+@click.option("--strict", is_flag=True, help="Refuse to build when there are warnings too.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: PROJECT/decks).")
+def build(project: Path, strict: bool, out: Path | None) -> None:
+    """Check the bank, then build the Anki deck, printable quizzes and self-test into decks/."""
+    from .build import BuildOptions, build as run_build
+    from .errors import InputError
+
+    try:
+        result = run_build(project, BuildOptions(out=out, strict=strict))
+    except InputError as e:
+        for problem in e.problems:
+            click.echo(str(problem))
+        raise click.exceptions.Exit(_fail(f"{e}; nothing was built")) from e
+    for notice in result.notices:
+        click.echo(f"note: {notice}", err=True)
+    for path in result.outputs:
+        click.echo(f"{'wrote' if path in result.changed else 'unchanged'} {path}")
+
+
+@cli.command()
+@PROJECT
 def stats(project: Path) -> None:
     """Questions by kind per source, and the paragraphs that have no question yet."""
     from . import check as run_check

@@ -1,0 +1,280 @@
+"""The Anki deck (`decks/<bank>.apkg`), written with genanki: the only module that imports it.
+
+Anki's importer matches notes by GUID and updates one only if its modification time is newer than the
+learner's copy. So a note's GUID comes from the authored id, never its text, and its time moves forward
+exactly when its content changes: the times of the last build are kept in `decks/<bank>.anki.json`
+(commit it). Unchanged inputs therefore rebuild to identical bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import sqlite3
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass, field
+from itertools import count
+from pathlib import Path
+
+import genanki
+from markupsafe import Markup, escape
+
+from ..build import BuildContext, Rendered
+from ..model import Bank, Kind, Question, Source
+from ..write import Output
+from .text import inline, quote
+
+# Chosen once and kept forever: Anki finds our note types by these ids.
+MODEL_IDS = {
+    Kind.BASIC: 1526992735,
+    Kind.REVERSED: 2113580773,
+    Kind.CLOZE: 1823092074,
+    Kind.TYPE_IN: 1729414615,
+    Kind.CHOICE: 1533764733,
+    Kind.TRUE_FALSE: 1292246261,
+}
+MODEL_NAMES = {
+    Kind.BASIC: "studydeck Basic",
+    Kind.REVERSED: "studydeck Basic (and reversed)",
+    Kind.CLOZE: "studydeck Cloze",
+    Kind.TYPE_IN: "studydeck Type-in",
+    Kind.CHOICE: "studydeck Multiple choice",
+    Kind.TRUE_FALSE: "studydeck True/False",
+}
+_TAIL = ("Explanation", "Passage", "Citation")
+FIELDS = {
+    Kind.BASIC: ("Question", "Answer", *_TAIL),
+    Kind.REVERSED: ("Question", "Answer", *_TAIL),
+    Kind.CLOZE: ("Text", *_TAIL),
+    Kind.TYPE_IN: ("Question", "Answer", *_TAIL),
+    Kind.CHOICE: ("Question", "Choices", "Marked", *_TAIL),
+    Kind.TRUE_FALSE: ("Statement", "Answer", *_TAIL),
+}
+CARDS = {
+    Kind.BASIC: [("Card 1", "basic")],
+    Kind.REVERSED: [("Card 1", "basic"), ("Card 2", "reversed")],
+    Kind.CLOZE: [("Cloze", "cloze")],
+    Kind.TYPE_IN: [("Type", "type-in")],
+    Kind.CHOICE: [("Choice", "choice")],
+    Kind.TRUE_FALSE: [("True or false", "true-false")],
+}
+STATE_FORMAT = 1
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def render(bank: Bank, context: BuildContext) -> Rendered:
+    """The .apkg and its state file, plus notices about questions that left the bank."""
+    state_name = f"{bank.name}.anki.json"
+    previous = _State.read(context.out / state_name)
+    clock = _Clock(previous)
+    templates = _Templates(context.project)
+    models = {kind: _model(kind, templates, clock) for kind in {q.kind for q in bank.questions}}
+    decks = _decks(bank, models, clock)
+    package = _package_bytes(decks, timestamp=clock.latest())
+    rendered = Rendered([Output(f"{bank.name}.apkg", package), Output(state_name, clock.state.dump())])
+    rendered.notices += _notices(previous, clock.state)
+    return rendered
+
+
+def guid(bank: Bank, question: Question) -> str:
+    """A note's GUID: from the bank's deck id and the question's authored id, never from its text."""
+    return genanki.guid_for("studydeck", bank.deck_id, question.id)
+
+
+def subdeck_id(bank: Bank, source: Source) -> int:
+    """A subdeck id derived from the bank's deck id and the source id, the same on every build."""
+    digest = hashlib.sha256(f"{bank.deck_id}/{source.id}".encode()).digest()
+    return (1 << 30) + int.from_bytes(digest[:5], "big")
+
+
+@dataclass
+class _State:
+    """Per note: content digest, modification time and note type; per note type: digest and time."""
+
+    notes: dict[str, list] = field(default_factory=dict)
+    models: dict[str, list] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, path: Path) -> _State:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return cls()
+        if data.get("format") != STATE_FORMAT:
+            return cls()
+        return cls(data.get("notes", {}), data.get("models", {}))
+
+    def dump(self) -> bytes:
+        data = {"format": STATE_FORMAT, "notes": self.notes, "models": self.models}
+        return (json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+class _Clock:
+    """Hands out modification times: the previous one while content is unchanged, a newer one otherwise."""
+
+    def __init__(self, previous: _State) -> None:
+        self.previous = previous
+        self.state = _State()
+        self.now = int(time.time())
+
+    def _mod(self, old: list | None, digest: str) -> int:
+        if old and old[0] == digest:
+            return int(old[1])
+        return max(self.now, int(old[1]) + 1) if old else self.now
+
+    def note(self, qid: str, digest: str, model_id: int) -> int:
+        mod = self._mod(self.previous.notes.get(qid), digest)
+        self.state.notes[qid] = [digest, mod, model_id]
+        return mod
+
+    def model(self, model_id: int, digest: str) -> int:
+        mod = self._mod(self.previous.models.get(str(model_id)), digest)
+        self.state.models[str(model_id)] = [digest, mod]
+        return mod
+
+    def latest(self) -> int:
+        mods = [m[1] for m in self.state.notes.values()] + [m[1] for m in self.state.models.values()]
+        return max(mods, default=0)
+
+
+class _Templates:
+    """Card templates and the stylesheet: a project's `templates/anki/` first, then the built-in ones."""
+
+    def __init__(self, project: Path) -> None:
+        builtin = Path(__file__).resolve().parent.parent / "templates" / "anki"
+        self.folders = [project / "templates" / "anki", builtin]
+
+    def read(self, name: str) -> str:
+        path = next(f / name for f in self.folders if (f / name).is_file())
+        return path.read_text(encoding="utf-8")
+
+    def card(self, stem: str, side: str) -> str:
+        return self.read(f"{stem}.{side}.html").replace("<!--source-->", self.read("source.html"))
+
+
+class _Model(genanki.Model):
+    """A note type whose modification time is its own, not the package's."""
+
+    def __init__(self, mod: int, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.mod = mod
+
+    def to_json(self, timestamp: float, deck_id: int) -> dict:
+        return super().to_json(self.mod, deck_id)
+
+
+class _Note(genanki.Note):
+    """A note whose modification time is its own, so that only edited notes look newer to Anki."""
+
+    def __init__(self, mod: int, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.mod = mod
+
+    def write_to_db(self, cursor, timestamp: float, deck_id: int, id_gen) -> None:
+        super().write_to_db(cursor, self.mod, deck_id, id_gen)
+
+
+def _model(kind: Kind, templates: _Templates, clock: _Clock) -> _Model:
+    cards = [{"name": name, "qfmt": templates.card(stem, "front"), "afmt": templates.card(stem, "back")}
+             for name, stem in CARDS[kind]]
+    css = templates.read("card.css")
+    digest = _digest([MODEL_NAMES[kind], FIELDS[kind], cards, css])
+    return _Model(
+        mod=clock.model(MODEL_IDS[kind], digest),
+        model_id=MODEL_IDS[kind],
+        name=MODEL_NAMES[kind],
+        fields=[{"name": name} for name in FIELDS[kind]],
+        templates=cards,
+        css=css,
+        model_type=genanki.Model.CLOZE if kind is Kind.CLOZE else genanki.Model.FRONT_BACK,
+    )
+
+
+def _decks(bank: Bank, models: dict[Kind, _Model], clock: _Clock) -> list[genanki.Deck]:
+    parent = genanki.Deck(bank.deck_id, bank.title, description=str(inline(bank.description)))
+    subdecks = {
+        source.id: genanki.Deck(subdeck_id(bank, source), f"{bank.title}::{source.title}",
+                                description=str(escape(source.citation())))
+        for source in sorted(bank.sources.values(), key=lambda s: s.id)
+    }
+    for position, question in enumerate(bank.questions):
+        source = bank.sources[question.source]
+        fields = [str(f) for f in note_fields(question, source)]
+        tags = note_tags(question)
+        model = models[question.kind]
+        mod = clock.note(question.id, _digest([model.model_id, fields, tags]), model.model_id)
+        subdecks[source.id].add_note(
+            _Note(mod, model=model, fields=fields, tags=tags, guid=guid(bank, question), due=position)
+        )
+    return [parent, *(d for d in subdecks.values() if d.notes)]
+
+
+def note_fields(question: Question, source: Source) -> list[Markup]:
+    """The fields of a question's note, as HTML, in the order of its note type."""
+    tail = [inline(question.explanation), quote(question.passage), escape(source.citation(question.paragraphs))]
+    if question.kind is Kind.CLOZE:
+        return [inline(question.prompt), *tail]
+    if question.kind is Kind.CHOICE:
+        return [inline(question.prompt), _choice_list(question, marked=False), _choice_list(question, marked=True),
+                *tail]
+    if question.kind is Kind.TRUE_FALSE:
+        return [inline(question.prompt), Markup("True" if question.truth else "False"), *tail]
+    if question.kind is Kind.TYPE_IN:
+        # Anki compares the typed text with this field, so it stays plain text.
+        return [inline(question.prompt), escape(question.answer), *tail]
+    return [inline(question.prompt), inline(question.answer), *tail]
+
+
+def _choice_list(question: Question, marked: bool) -> Markup:
+    items = Markup("").join(
+        Markup('<li class="correct">{}</li>').format(inline(c.text)) if marked and c.correct
+        else Markup("<li>{}</li>").format(inline(c.text))
+        for c in question.choices
+    )
+    right = sum(c.correct for c in question.choices)
+    hint = Markup('<div class="hint">Choose {}.</div>').format(right) if right > 1 and not marked else ""
+    return Markup('<ol class="choices" type="A">{}</ol>{}').format(items, hint)
+
+
+def note_tags(question: Question) -> list[str]:
+    """Tags for the source and the kind (hierarchical, Anki's `::`) and the authored ones."""
+    return [f"source::{question.source}", f"kind::{question.kind.value}", *question.tags]
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def _package_bytes(decks: list[genanki.Deck], timestamp: int) -> bytes:
+    """The .apkg as bytes: genanki fills the database; the zip gets fixed dates so the bytes repeat."""
+    with tempfile.TemporaryDirectory() as folder:
+        database = Path(folder) / "collection.anki2"
+        connection = sqlite3.connect(database)
+        genanki.Package(decks).write_to_db(connection.cursor(), timestamp, count(timestamp * 1000))
+        connection.commit()
+        connection.close()
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in (("collection.anki2", database.read_bytes()), ("media", b"{}")):
+                info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, data)
+        return buffer.getvalue()
+
+
+def _notices(previous: _State, current: _State) -> list[str]:
+    notices = []
+    removed = sorted(set(previous.notes) - set(current.notes))
+    if removed:
+        notices.append(f"{len(removed)} question(s) left the bank since the last build: {', '.join(removed)}. "
+                       "An Anki import never deletes notes: learners who want them gone delete them in Anki.")
+    for qid, (_, _, model_id) in sorted(current.notes.items()):
+        old = previous.notes.get(qid)
+        if old and len(old) > 2 and old[2] != model_id:
+            notices.append(f"question '{qid}' changed kind: Anki will not update the note learners already have "
+                           "(a note keeps its note type); they get the new one after deleting the old.")
+    return notices

@@ -1,0 +1,61 @@
+"""The one Jinja environment factory: a project's `templates/` first, then the built-in ones.
+
+A project's template may extend the built-in one it replaces as `builtin/<name>`, e.g.
+`{% extends "builtin/worksheet.html.jinja" %}`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ..errors import TemplateError
+from .text import inline, plain, quote
+
+BUILTIN = Path(__file__).resolve().parent.parent / "templates"
+
+
+def environment(project: Path | None) -> jinja2.Environment:
+    """A fresh environment: autoescaping on, undefined variables an error, the Markdown filters set."""
+    builtin = jinja2.FileSystemLoader(BUILTIN)
+    loaders: list[jinja2.BaseLoader] = []
+    if project is not None and (project / "templates").is_dir():
+        loaders.append(jinja2.FileSystemLoader(project / "templates"))
+    loaders += [jinja2.PrefixLoader({"builtin": builtin}), builtin]
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(md=inline, plain=plain, quote=quote)
+    return env
+
+
+def render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
+    """Render one template; any Jinja failure becomes a TemplateError naming the template and line."""
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as e:
+        raise TemplateError(f"{e.filename or e.name}:{e.lineno}: template syntax error: {e.message}") from e
+    except jinja2.TemplateNotFound as e:
+        raise TemplateError(f"template not found: {e.name}") from e
+    except jinja2.UndefinedError as e:
+        raise TemplateError(f"{_where(e)}: {e.message}") from e
+
+
+def _where(error: Exception) -> str:
+    """The template file and line a rendering error happened at, from the traceback Jinja rewrites."""
+    tb = error.__traceback__
+    found = "template"
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".jinja") or "/templates/" in filename:
+            found = f"{filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return found

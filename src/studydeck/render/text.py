@@ -1,0 +1,39 @@
+"""Authored text to safe HTML: inline Markdown rendered, raw HTML escaped, never executed.
+
+Every renderer (Anki fields, printable quizzes, the self-test page) goes through here, so that there is
+one safe path from the bank to HTML.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    # commonmark with html=False turns any raw HTML into text; images would fetch from the network.
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.disable(["image"])
+    md.validateLink = lambda url: url.lower().startswith(("http://", "https://", "mailto:"))  # type: ignore[method-assign]
+    return md
+
+
+@lru_cache(maxsize=65536)
+def inline(text: str) -> Markup:
+    """Inline Markdown (bold, italics, code, links) as HTML; everything else escaped."""
+    return Markup(_markdown().renderInline(text).strip())
+
+
+def plain(text: str) -> str:
+    """Text as a reader sees it, markup removed: for terminals, sorting and answer comparison."""
+    tokens = _markdown().parseInline(text)
+    return "".join(child.content for token in tokens for child in (token.children or []) if child.type in
+                   ("text", "code_inline", "softbreak", "hardbreak")).strip()
+
+
+def quote(text: str) -> Markup:
+    """A verbatim passage: escaped, with its line structure kept."""
+    return Markup("<br>".join(escape(line) for line in text.splitlines()))
