@@ -43,6 +43,7 @@ def _stage(target: Path, data: bytes) -> str:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
     try:
+        os.chmod(temporary, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -51,6 +52,13 @@ def _stage(target: Path, data: bytes) -> str:
         os.unlink(temporary)
         raise
     return temporary
+
+
+def _umask() -> int:
+    # mkstemp creates files only the owner can read; outputs get the modes a plain write would.
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def _discard(staged: list[tuple[str, Path]]) -> None:
