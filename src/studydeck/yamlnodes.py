@@ -14,7 +14,7 @@ except ImportError:  # pragma: no cover - only without libyaml
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 
-@dataclass
+@dataclass(slots=True)
 class Value:
     """A YAML value with where it starts. Mappings hold `Value`s by key, sequences a list of them."""
 
@@ -69,6 +69,9 @@ def _describe(e: yaml.MarkedYAMLError) -> str:
     return message
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 class _Converter:
     """Turns nodes into `Value`s; an alias reuses its anchor's value, so no document can expand."""
 
@@ -78,6 +81,8 @@ class _Converter:
         self.active: set[int] = set()
 
     def convert(self, node: yaml.Node) -> Value:
+        if type(node) is yaml.ScalarNode:  # the common case first: scalars cannot recurse
+            return self._scalar(node)
         key = id(node)
         if key in self.done:
             return self.done[key]
@@ -93,23 +98,28 @@ class _Converter:
     def _build(self, node: yaml.Node, line: int, column: int) -> Value:
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, line, column)
-        if isinstance(node, yaml.SequenceNode):
-            return Value([self.convert(item) for item in node.value], line, column)
+        return Value([self.convert(item) for item in node.value], line, column)
+
+    def _scalar(self, node: yaml.ScalarNode) -> Value:
+        mark = node.start_mark
+        if node.tag == _STR:
+            return Value(node.value, mark.line + 1, mark.column + 1, raw=node.value)
         try:
             data = self.constructor.construct_object(node)
         except ConstructorError as e:
-            raise YamlSyntaxError(f"cannot read value: {e.problem}", line, column) from e
-        return Value(data, line, column, raw=node.value)
+            raise YamlSyntaxError(f"cannot read value: {e.problem}", mark.line + 1, mark.column + 1) from e
+        return Value(data, mark.line + 1, mark.column + 1, raw=node.value)
 
     def _mapping(self, node: yaml.MappingNode, line: int, column: int) -> Value:
         items: dict[str, Value] = {}
         positions: dict[str, tuple[int, int]] = {}
         duplicates: list[tuple[str, int, int]] = []
         for key_node, value_node in node.value:
-            key_line, key_column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-            if not isinstance(key_node, yaml.ScalarNode):
+            mark = key_node.start_mark
+            key_line, key_column = mark.line + 1, mark.column + 1
+            if type(key_node) is not yaml.ScalarNode:
                 raise YamlSyntaxError("a key must be a plain word", key_line, key_column)
-            key = str(key_node.value)
+            key = key_node.value
             if key in items:
                 duplicates.append((key, key_line, key_column))
             items[key] = self.convert(value_node)

@@ -229,14 +229,14 @@ def note_fields(question: Question, source: Source) -> list[Markup]:
 
 
 def _choice_list(question: Question, marked: bool) -> Markup:
-    items = Markup("").join(
-        Markup('<li class="correct">{}</li>').format(inline(c.text)) if marked and c.correct
-        else Markup("<li>{}</li>").format(inline(c.text))
+    # Plain concatenation of already-safe pieces: Markup.format is slow on large banks.
+    items = "".join(
+        f'<li class="correct">{inline(c.text)}</li>' if marked and c.correct else f"<li>{inline(c.text)}</li>"
         for c in question.choices
     )
     right = sum(c.correct for c in question.choices)
-    hint = Markup('<div class="hint">Choose {}.</div>').format(right) if right > 1 and not marked else ""
-    return Markup('<ol class="choices" type="A">{}</ol>{}').format(items, hint)
+    hint = f'<div class="hint">Choose {right}.</div>' if right > 1 and not marked else ""
+    return Markup(f'<ol class="choices" type="A">{items}</ol>{hint}')
 
 
 def note_tags(question: Question) -> list[str]:

@@ -21,9 +21,19 @@ def _markdown() -> MarkdownIt:
     return md
 
 
-@lru_cache(maxsize=65536)
+# Text without any of these characters renders to itself (with quotes escaped): no need to parse it.
+_MARKUP_CHARS = frozenset("*_`[]<>&\\!~\n\r")
+
+
 def inline(text: str) -> Markup:
     """Inline Markdown (bold, italics, code, links) as HTML; everything else escaped."""
+    if _MARKUP_CHARS.isdisjoint(text):
+        return Markup(text.strip().replace('"', "&quot;"))
+    return _rendered(text)
+
+
+@lru_cache(maxsize=65536)
+def _rendered(text: str) -> Markup:
     return Markup(_markdown().renderInline(text).strip())
 
 
