@@ -20,23 +20,45 @@ class Output:
 
 
 def write_all(folder: Path, outputs: Iterable[Output]) -> list[Path]:
-    """Write every output beside its target, then move them all into place; unchanged files are left alone."""
+    """Stage every changed output beside its target, then swap them all in; returns the paths that changed.
+
+    If anything fails, files already swapped are put back, so the folder is as it was before.
+    """
     staged: list[tuple[str, Path]] = []
     try:
         for output in outputs:
             target = folder / output.name
             if target.is_file() and target.read_bytes() == output.data:
                 continue
+            if target.exists() and not target.is_file():
+                raise BuildError(f"cannot write {target}: something other than a file is in the way; nothing was changed")
             staged.append((_stage(target, output.data), target))
+        _swap_in(staged)
     except OSError as e:
-        _discard(staged)
         raise BuildError(f"cannot write {e.filename or folder}: {e.strerror}; nothing was changed") from e
-    except BaseException:
-        _discard(staged)
-        raise
-    for temporary, target in staged:
-        os.replace(temporary, target)
+    finally:
+        _discard(temporary for temporary, _ in staged)
     return [target for _, target in staged]
+
+
+def _swap_in(staged: list[tuple[str, Path]]) -> None:
+    backups: list[tuple[Path, str | None]] = []
+    try:
+        for temporary, target in staged:
+            backup = None
+            if target.exists():
+                backup = temporary + ".previous"
+                os.replace(target, backup)
+            backups.append((target, backup))
+            os.replace(temporary, target)
+    except BaseException:
+        for target, backup in reversed(backups):
+            if backup is not None:
+                os.replace(backup, target)
+            else:
+                target.unlink(missing_ok=True)
+        raise
+    _discard(backup for _, backup in backups if backup)
 
 
 def _stage(target: Path, data: bytes) -> str:
@@ -61,9 +83,9 @@ def _umask() -> int:
     return current
 
 
-def _discard(staged: list[tuple[str, Path]]) -> None:
-    for temporary, _ in staged:
+def _discard(paths: Iterable[str]) -> None:
+    for path in paths:
         try:
-            os.unlink(temporary)
+            os.unlink(path)
         except FileNotFoundError:
             pass
