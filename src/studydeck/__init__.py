@@ -35,20 +35,23 @@ class Report:
         return not self.errors and not (strict and self.warnings)
 
 
-def check(project: str | Path) -> Report:
-    """Load a project and run every rule; raises ProjectError only if it is no project at all."""
-    from .rules import check_bank
-    from .load import load_bank
+def check(project: str | Path, use_cache: bool = False) -> Report:
+    """Load a project and run every rule; raises ProjectError only if it is no project at all.
 
-    bank, problems = load_bank(Path(project))
+    `use_cache` reuses questions parsed by an earlier run when their text is unchanged (only faster).
+    """
+    from .load import load_bank
+    from .rules import check_bank
+
+    bank, problems = load_bank(Path(project), use_cache)
     if bank is not None:
         problems = problems + check_bank(bank)
     return Report(bank, tuple(sorted(problems, key=lambda p: (p.path, p.line, p.column))))
 
 
-def load_checked(project: str | Path, strict: bool = False) -> Bank:
+def load_checked(project: str | Path, strict: bool = False, use_cache: bool = False) -> Bank:
     """The project's bank, or InputError with every problem when it does not pass."""
-    report = check(project)
+    report = check(project, use_cache)
     if report.bank is None or not report.passed(strict):
         raise InputError(list(report.problems))
     return report.bank

@@ -28,6 +28,7 @@ class BuildOptions:
     selection: Selection = field(default_factory=Selection)
     versions: int = 1
     pdf: bool = False
+    use_cache: bool = True
 
 
 @dataclass(frozen=True)
@@ -66,18 +67,30 @@ def _renderers() -> dict[str, Renderer]:
     return {"anki": anki.render}
 
 
-def build(project: str | Path, options: BuildOptions | None = None) -> BuildResult:
-    """Check the project, refuse to build on errors (InputError), render and write atomically."""
-    options = options or BuildOptions()
-    project = Path(project)
-    bank = load_checked(project, options.strict)
-    context = BuildContext(project, options.out or project / "decks", options)
+def _render(bank: Bank, context: BuildContext) -> Rendered:
+    from .cache import load_memo, save_memo
+    from .render import text
+
+    memo = load_memo(context.project) if context.options.use_cache else {}
+    text.recall(memo)
     renderers = _renderers()
     rendered = Rendered()
-    for name in options.formats:
+    for name in context.options.formats:
         if name in renderers:
             result = renderers[name](bank, context)
             rendered.outputs += result.outputs
             rendered.notices += result.notices
+    if context.options.use_cache:
+        save_memo(context.project, text.remember(), memo)
+    return rendered
+
+
+def build(project: str | Path, options: BuildOptions | None = None) -> BuildResult:
+    """Check the project, refuse to build on errors (InputError), render and write atomically."""
+    options = options or BuildOptions()
+    project = Path(project)
+    bank = load_checked(project, options.strict, options.use_cache)
+    context = BuildContext(project, options.out or project / "decks", options)
+    rendered = _render(bank, context)
     changed = write_all(context.out, rendered.outputs)
     return BuildResult(tuple(context.out / o.name for o in rendered.outputs), tuple(changed), tuple(rendered.notices))

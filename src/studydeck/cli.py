@@ -38,11 +38,12 @@ def init(project: Path) -> None:
 @cli.command()
 @PROJECT
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def check(project: Path, strict: bool) -> None:
+@click.option("--no-cache", is_flag=True, help="Parse every question again (the cache only saves time).")
+def check(project: Path, strict: bool, no_cache: bool) -> None:
     """Validate the bank: every problem with its file, line and column."""
     from . import check as run_check
 
-    report = run_check(project)
+    report = run_check(project, use_cache=not no_cache)
     for problem in report.problems:
         click.echo(str(problem))
     errors, warnings = len(report.errors), len(report.warnings)
@@ -56,13 +57,14 @@ def check(project: Path, strict: bool) -> None:
 @PROJECT
 @click.option("--strict", is_flag=True, help="Refuse to build when there are warnings too.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: PROJECT/decks).")
-def build(project: Path, strict: bool, out: Path | None) -> None:
+@click.option("--no-cache", is_flag=True, help="Parse every question again (the cache only saves time).")
+def build(project: Path, strict: bool, out: Path | None, no_cache: bool) -> None:
     """Check the bank, then build the Anki deck, printable quizzes and self-test into decks/."""
     from .build import BuildOptions, build as run_build
     from .errors import InputError
 
     try:
-        result = run_build(project, BuildOptions(out=out, strict=strict))
+        result = run_build(project, BuildOptions(out=out, strict=strict, use_cache=not no_cache))
     except InputError as e:
         for problem in e.problems:
             click.echo(str(problem))

@@ -12,10 +12,12 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .cache import QuestionCache, chunk_digest
+from .chunks import split_questions
 from .errors import ProjectError, Problem, Severity
 from .ground import SourceIndex
 from .model import Bank, Choice, Kind, Location, Question
-from .sources import load_sources
+from .sources import load_sources, source_digest
 from .yamlnodes import Value, YamlSyntaxError, parse
 
 QUESTIONS_FILE = "questions.yaml"
@@ -42,22 +44,90 @@ def shown_path(path: Path) -> str:
         return str(path)
 
 
-def load_bank(project: Path) -> tuple[Bank | None, list[Problem]]:
-    """Read a project directory. The bank is None only when questions.yaml cannot be read at all."""
+def load_bank(project: Path, use_cache: bool = False) -> tuple[Bank | None, list[Problem]]:
+    """Read a project directory. The bank is None only when questions.yaml cannot be read at all.
+
+    With `use_cache`, questions whose text and source are unchanged since the last run are not parsed again.
+    """
     questions_path = project / QUESTIONS_FILE
     if not questions_path.is_file():
         raise ProjectError(f"{shown_path(project)}: no {QUESTIONS_FILE} here; run 'studydeck init' to start a bank")
     shown = shown_path(questions_path)
     sources, problems = load_sources(project / SOURCES_DIR, shown_path(project / SOURCES_DIR))
     try:
-        root = parse(questions_path.read_text(encoding="utf-8"))
+        text = questions_path.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
         return None, problems + [Problem(shown, 1, 1, f"not UTF-8 text ({e.reason}); save the file as UTF-8")]
+    if use_cache:
+        cached = _load_chunked(text, shown, sources, QuestionCache.for_project(project, shown), project)
+        if cached is not None:
+            bank, found = cached
+            return bank, problems + found
+    try:
+        root = parse(text)
     except YamlSyntaxError as e:
         return None, problems + [Problem(shown, e.line, e.column, e.message)]
     reader = _Reader(shown, sources)
     bank = reader.bank(root, default_name=project.resolve().name)
     return bank, problems + reader.problems
+
+
+def _load_chunked(text: str, shown: str, sources: dict, cache: QuestionCache,
+                  project: Path) -> tuple[Bank | None, list[Problem]] | None:
+    """Load through the cache, parsing only changed questions; None when the file must be parsed whole."""
+    split = split_questions(text)
+    if split is None:
+        return None
+    reader = _Reader(shown, sources)
+    digests = {sid: source_digest(s) for sid, s in sources.items()}
+    keys = [chunk_digest(chunk.text) for chunk in split.chunks]
+    try:
+        header = parse(split.header)
+        if sum(key in cache.entries for key in keys) * 2 < len(keys):
+            # Mostly new: one parse of the whole file is faster than one per question.
+            root = parse(text)
+            items = root.data["questions"].data if root and root.is_mapping and "questions" in root.data else []
+            items_by_line = {item.line: item for item in items}
+            pieces = [(chunk, key, lambda c=chunk: items_by_line.get(c.line)) for chunk, key in zip(split.chunks, keys)]
+        else:
+            pieces = [(chunk, key, lambda c=chunk: _parse_item(c)) for chunk, key in zip(split.chunks, keys)]
+        questions = [q for chunk, key, item in pieces if (q := _cached_question(reader, cache, digests, chunk, key, item))]
+    except YamlSyntaxError:
+        return None  # e.g. an alias to another question: let the whole-file parse say what is wrong
+    bank = reader.bank(header, default_name=project.resolve().name, questions=questions)
+    cache.save()
+    return bank, reader.problems
+
+
+def _parse_item(chunk) -> Value | None:
+    parsed = parse(chunk.text, first_line=chunk.line)
+    return parsed.data[0] if parsed is not None and parsed.is_sequence and parsed.data else None
+
+
+def _cached_question(reader: _Reader, cache: QuestionCache, digests: dict[str, str], chunk, key: str,
+                     item) -> Question | None:
+    question = cache.get(key, chunk.line, digests.get(_source_of(chunk.text), ""))
+    if question is not None:
+        where = question.where("id")
+        reader.unique(question.id, (where.line, where.column))
+        return question
+    value = item()
+    if value is None:
+        return None
+    before = len(reader.problems)
+    question = reader.question(value)
+    if question is not None and len(reader.problems) == before:
+        cache.put(key, chunk.line, digests.get(question.source, ""), question)
+    return question
+
+
+def _source_of(chunk: str) -> str:
+    match = re.search(r"^\s*-?\s*source:\s*['\"]?([^'\"#\s]+)", chunk, re.MULTILINE)
+    return match.group(1) if match else ""
+
+
+def _at(location: Location) -> tuple[int, int]:
+    return location.line, location.column
 
 
 @dataclass
@@ -73,7 +143,7 @@ class _Reader:
         line, column = (at.line, at.column) if isinstance(at, Value) else at
         self.problems.append(Problem(self.path, line, column, message, severity, qid))
 
-    def bank(self, root: Value | None, default_name: str) -> Bank | None:
+    def bank(self, root: Value | None, default_name: str, questions: list[Question] | None = None) -> Bank | None:
         if root is None or not root.is_mapping:
             self.problem(root or (1, 1), "questions.yaml must be a mapping with 'title', 'deck_id' and 'questions'")
             return None
@@ -85,7 +155,8 @@ class _Reader:
         if name and not _NAME.match(name):
             self.problem(items["name"], "'name' is used for file names: letters, digits, '.', '_' and '-' only")
         description = self.text(items["description"], "description") if "description" in items else ""
-        questions = self.questions(items.get("questions"), root)
+        if questions is None:
+            questions = self.questions(items.get("questions"), root)
         return Bank(name or "bank", title, description or "", deck_id, self.sources, tuple(questions),
                     Location(self.path, root.line, root.column))
 
@@ -161,20 +232,19 @@ class _Reader:
             self.problem(item, "missing 'id': give every question a short, stable id such as 'abe-visit-2007'")
             return None
         if isinstance(value.data, int) and not isinstance(value.data, bool):
-            return self.unique(str(value.data), value)
+            return self.unique(str(value.data), (value.line, value.column))
         if not isinstance(value.data, str) or not value.data.strip():
             self.problem(value, "'id' must be a short text such as 'abe-visit-2007'")
             return None
         if not _NAME.match(value.data):
             self.problem(value, f"id '{value.data}' may use only letters, digits, '.', '_' and '-'", value.data)
-        return self.unique(value.data, value)
+        return self.unique(value.data, (value.line, value.column))
 
-    def unique(self, qid: str, value: Value) -> str:
+    def unique(self, qid: str, at: tuple[int, int]) -> str:
         if qid in self.id_lines:
-            self.problem(value, f"duplicate id; it is already used on line {self.id_lines[qid]}. Ids must be unique",
-                         qid)
+            self.problem(at, f"duplicate id; it is already used on line {self.id_lines[qid]}. Ids must be unique", qid)
         else:
-            self.id_lines[qid] = value.line
+            self.id_lines[qid] = at[0]
         return qid
 
     def kind(self, value: Value | None, qid: str | None) -> Kind | None:

@@ -6,6 +6,7 @@ A paragraph is plain text; `## ` starts a heading, lines starting `- ` make a li
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -17,6 +18,13 @@ from .model import Paragraph, Role, Source
 _MARKER = re.compile(r"^\[(caption|byline|standfirst|note)\]\s*")
 _META_KEYS = {"title", "authors", "publication", "year", "url"}
 SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+def source_digest(source: Source) -> str:
+    """A digest of everything about a source that grounding and citations depend on."""
+    text = "\x1e".join(f"{p.number}\x1f{p.role.value}\x1f{p.text}" for p in source.paragraphs)
+    meta = repr((source.title, source.authors, source.publication, source.year, source.url))
+    return hashlib.blake2b((meta + text).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def load_sources(folder: Path, shown: str) -> tuple[dict[str, Source], list[Problem]]:

@@ -42,30 +42,34 @@ class YamlSyntaxError(Exception):
         self.message, self.line, self.column = message, line, column
 
 
-def parse(text: str) -> Value | None:
-    """Compose `text` into a tree of `Value`s, or None for an empty document."""
+def parse(text: str, first_line: int = 1) -> Value | None:
+    """Compose `text` into a tree of `Value`s, or None for an empty document.
+
+    `first_line` is the line number the text starts on in its file (for a piece cut from a larger file).
+    """
+    offset = first_line - 1
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise YamlSyntaxError(_describe(e), line, column) from e
+        raise YamlSyntaxError(_describe(e, offset), line + offset, column) from e
     except yaml.YAMLError as e:
         raise YamlSyntaxError(str(e), 1, 1) from e
     if node is None:
         return None
     try:
-        return _Converter().convert(node)
+        return _Converter(offset).convert(node)
     except RecursionError as e:
         raise YamlSyntaxError("the document is nested too deeply", 1, 1) from e
 
 
-def _describe(e: yaml.MarkedYAMLError) -> str:
+def _describe(e: yaml.MarkedYAMLError, offset: int) -> str:
     parts = [p for p in (e.context, e.problem) if p]
     message = "YAML syntax error: " + ", ".join(parts)
     start, end = e.context_mark, e.problem_mark
     if start and end and start.line != end.line:
-        message += f" (the construct began on line {start.line + 1}, column {start.column + 1})"
+        message += f" (the construct began on line {start.line + 1 + offset}, column {start.column + 1})"
     return message
 
 
@@ -75,7 +79,8 @@ _STR = "tag:yaml.org,2002:str"
 class _Converter:
     """Turns nodes into `Value`s; an alias reuses its anchor's value, so no document can expand."""
 
-    def __init__(self) -> None:
+    def __init__(self, offset: int = 0) -> None:
+        self.offset = offset
         self.constructor = SafeConstructor()
         self.done: dict[int, Value] = {}
         self.active: set[int] = set()
@@ -86,7 +91,7 @@ class _Converter:
         key = id(node)
         if key in self.done:
             return self.done[key]
-        line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        line, column = node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
         if key in self.active:
             raise YamlSyntaxError("an alias refers to itself", line, column)
         self.active.add(key)
@@ -102,13 +107,14 @@ class _Converter:
 
     def _scalar(self, node: yaml.ScalarNode) -> Value:
         mark = node.start_mark
+        line = mark.line + 1 + self.offset
         if node.tag == _STR:
-            return Value(node.value, mark.line + 1, mark.column + 1, raw=node.value)
+            return Value(node.value, line, mark.column + 1, raw=node.value)
         try:
             data = self.constructor.construct_object(node)
         except ConstructorError as e:
-            raise YamlSyntaxError(f"cannot read value: {e.problem}", mark.line + 1, mark.column + 1) from e
-        return Value(data, mark.line + 1, mark.column + 1, raw=node.value)
+            raise YamlSyntaxError(f"cannot read value: {e.problem}", line, mark.column + 1) from e
+        return Value(data, line, mark.column + 1, raw=node.value)
 
     def _mapping(self, node: yaml.MappingNode, line: int, column: int) -> Value:
         items: dict[str, Value] = {}
@@ -116,7 +122,7 @@ class _Converter:
         duplicates: list[tuple[str, int, int]] = []
         for key_node, value_node in node.value:
             mark = key_node.start_mark
-            key_line, key_column = mark.line + 1, mark.column + 1
+            key_line, key_column = mark.line + 1 + self.offset, mark.column + 1
             if type(key_node) is not yaml.ScalarNode:
                 raise YamlSyntaxError("a key must be a plain word", key_line, key_column)
             key = key_node.value

@@ -25,6 +25,12 @@ def _markdown() -> MarkdownIt:
 _MARKUP_CHARS = frozenset("*_`[]<>&\\!~\n\r")
 
 
+# Rendered Markdown by source text. `remember`/`recall` let a build keep it between runs: parsing is the
+# slowest part of rendering a large bank, and the same text always renders the same.
+_memo: dict[str, str] = {}
+_used: dict[str, str] = {}
+
+
 def inline(text: str) -> Markup:
     """Inline Markdown (bold, italics, code, links) as HTML; everything else escaped."""
     if _MARKUP_CHARS.isdisjoint(text):
@@ -32,9 +38,24 @@ def inline(text: str) -> Markup:
     return _rendered(text)
 
 
-@lru_cache(maxsize=65536)
 def _rendered(text: str) -> Markup:
-    return Markup(_markdown().renderInline(text).strip())
+    html = _used.get(text)
+    if html is None:
+        html = _memo.get(text)
+        if html is None:
+            html = _markdown().renderInline(text).strip()
+        _used[text] = html
+    return Markup(html)
+
+
+def recall(memo: dict[str, str]) -> None:
+    """Start from Markdown rendered by an earlier run."""
+    _memo.update(memo)
+
+
+def remember() -> dict[str, str]:
+    """The Markdown rendered (or recalled) during this run, for the next one."""
+    return dict(_used)
 
 
 def plain(text: str) -> str:

@@ -1,0 +1,120 @@
+"""A cache of parsed questions, keyed by the exact text of each question, in the user's cache folder.
+
+It only saves work: a cached question is used when its text and its source are unchanged, moved to the
+line where it now stands. Deleting the cache changes nothing but speed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .model import Location, Question
+
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A question parsed from one chunk, the line the chunk started on, and its source's digest."""
+
+    question: Question
+    line: int
+    source_digest: str
+
+
+@dataclass
+class QuestionCache:
+    """Entries by chunk digest; `used` collects the entries of this run, which are all that is saved."""
+
+    path: Path | None
+    shown: str = ""
+    entries: dict[str, Entry] = field(default_factory=dict)
+    used: dict[str, Entry] = field(default_factory=dict)
+
+    @classmethod
+    def for_project(cls, project: Path, shown: str) -> QuestionCache:
+        """The cache of one project (by its absolute path), read if it exists and is of this format."""
+        cache = cls(project_cache(project) / "questions.pickle", shown)
+        try:
+            with cache.path.open("rb") as handle:
+                stored_format, stored_shown, entries = pickle.load(handle)
+            if stored_format == FORMAT and stored_shown == shown:
+                cache.entries = entries
+        except Exception:  # noqa: BLE001 - a missing, old or damaged cache is simply not used
+            pass
+        return cache
+
+    def get(self, digest: str, line: int, source_digest: str) -> Question | None:
+        """The cached question for a chunk, moved to `line`, or None."""
+        entry = self.entries.get(digest)
+        if entry is None or entry.source_digest != source_digest:
+            return None
+        self.used[digest] = entry
+        return relocated(entry.question, line - entry.line)
+
+    def put(self, digest: str, line: int, source_digest: str, question: Question) -> None:
+        self.used[digest] = Entry(question, line, source_digest)
+
+    def save(self) -> None:
+        """Write the entries of this run, if they differ from what was read (atomically)."""
+        if self.path is None or self.used.keys() == self.entries.keys():
+            return
+        _dump(self.path, (FORMAT, self.shown, self.used))
+
+
+def load_memo(project: Path) -> dict[str, str]:
+    """Markdown rendered by earlier builds of this project (text -> HTML)."""
+    try:
+        with (project_cache(project) / "markdown.pickle").open("rb") as handle:
+            stored_format, memo = pickle.load(handle)
+        return memo if stored_format == FORMAT and isinstance(memo, dict) else {}
+    except Exception:  # noqa: BLE001 - a missing or damaged cache is simply not used
+        return {}
+
+
+def save_memo(project: Path, memo: dict[str, str], previous: dict[str, str]) -> None:
+    """Keep the Markdown of this build for the next, if it changed."""
+    if memo.keys() != previous.keys():
+        _dump(project_cache(project) / "markdown.pickle", (FORMAT, memo))
+
+
+def _dump(path: Path, value: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.partial")
+    with partial.open("wb") as handle:
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(partial, path)
+
+
+def project_cache(project: Path) -> Path:
+    """The cache folder of one project, named by a digest of its absolute path."""
+    return cache_root() / hashlib.sha256(str(project.resolve()).encode()).hexdigest()[:16]
+
+
+def chunk_digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def cache_root() -> Path:
+    """`$STUDYDECK_CACHE_DIR`, else the platform's user cache folder for studydeck."""
+    if "STUDYDECK_CACHE_DIR" in os.environ:
+        return Path(os.environ["STUDYDECK_CACHE_DIR"])
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("studydeck"))
+
+
+def relocated(question: Question, delta: int) -> Question:
+    """The question with every line number moved by `delta`."""
+    if delta == 0:
+        return question
+
+    def move(location: Location) -> Location:
+        return Location(location.path, location.line + delta, location.column)
+
+    return replace(question, location=move(question.location),
+                   field_locations={k: move(v) for k, v in question.field_locations.items()})
