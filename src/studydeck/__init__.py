@@ -21,6 +21,7 @@ class Report:
 
     bank: Bank | None
     problems: tuple[Problem, ...]
+    reused: int = 0  # questions taken from the cache instead of parsed
 
     @property
     def errors(self) -> list[Problem]:
@@ -43,15 +44,15 @@ def check(project: str | Path, use_cache: bool = False) -> Report:
     from .load import load_bank
     from .rules import check_bank
 
-    bank, problems = load_bank(Path(project), use_cache)
+    bank, problems, reused = load_bank(Path(project), use_cache)
     if bank is not None:
         problems = problems + check_bank(bank)
-    return Report(bank, tuple(sorted(problems, key=lambda p: (p.path, p.line, p.column))))
+    return Report(bank, tuple(sorted(problems, key=lambda p: (p.path, p.line, p.column))), reused)
 
 
-def load_checked(project: str | Path, strict: bool = False, use_cache: bool = False) -> Bank:
-    """The project's bank, or InputError with every problem when it does not pass."""
+def load_checked(project: str | Path, strict: bool = False, use_cache: bool = False) -> Report:
+    """The report of a project that passes (its bank is set), or InputError with every problem."""
     report = check(project, use_cache)
     if report.bank is None or not report.passed(strict):
         raise InputError(list(report.problems))
-    return report.bank
+    return report

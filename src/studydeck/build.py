@@ -55,6 +55,7 @@ class BuildResult:
     outputs: tuple[Path, ...]
     changed: tuple[Path, ...]
     notices: tuple[str, ...]
+    reused: int = 0  # questions taken from the cache instead of parsed
 
 
 Renderer = Callable[[Bank, BuildContext], Rendered]
@@ -89,8 +90,11 @@ def build(project: str | Path, options: BuildOptions | None = None) -> BuildResu
     """Check the project, refuse to build on errors (InputError), render and write atomically."""
     options = options or BuildOptions()
     project = Path(project)
-    bank = load_checked(project, options.strict, options.use_cache)
+    report = load_checked(project, options.strict, options.use_cache)
+    bank = report.bank
+    assert bank is not None
     context = BuildContext(project, options.out or project / "decks", options)
     rendered = _render(bank, context)
     changed = write_all(context.out, rendered.outputs)
-    return BuildResult(tuple(context.out / o.name for o in rendered.outputs), tuple(changed), tuple(rendered.notices))
+    return BuildResult(tuple(context.out / o.name for o in rendered.outputs), tuple(changed), tuple(rendered.notices),
+                       report.reused)

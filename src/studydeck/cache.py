@@ -34,6 +34,7 @@ class QuestionCache:
     shown: str = ""
     entries: dict[str, Entry] = field(default_factory=dict)
     used: dict[str, Entry] = field(default_factory=dict)
+    hits: int = 0
 
     @classmethod
     def for_project(cls, project: Path, shown: str) -> QuestionCache:
@@ -54,6 +55,7 @@ class QuestionCache:
         if entry is None or entry.source_digest != source_digest:
             return None
         self.used[digest] = entry
+        self.hits += 1
         return relocated(entry.question, line - entry.line)
 
     def put(self, digest: str, line: int, source_digest: str, question: Question) -> None:

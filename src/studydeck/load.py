@@ -44,10 +44,11 @@ def shown_path(path: Path) -> str:
         return str(path)
 
 
-def load_bank(project: Path, use_cache: bool = False) -> tuple[Bank | None, list[Problem]]:
-    """Read a project directory. The bank is None only when questions.yaml cannot be read at all.
+def load_bank(project: Path, use_cache: bool = False) -> tuple[Bank | None, list[Problem], int]:
+    """Read a project directory: the bank, the problems found, and how many questions came from the cache.
 
-    With `use_cache`, questions whose text and source are unchanged since the last run are not parsed again.
+    The bank is None only when questions.yaml cannot be read at all. With `use_cache`, questions whose text
+    and source are unchanged since the last run are not parsed again.
     """
     questions_path = project / QUESTIONS_FILE
     if not questions_path.is_file():
@@ -57,19 +58,20 @@ def load_bank(project: Path, use_cache: bool = False) -> tuple[Bank | None, list
     try:
         text = questions_path.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
-        return None, problems + [Problem(shown, 1, 1, f"not UTF-8 text ({e.reason}); save the file as UTF-8")]
+        return None, problems + [Problem(shown, 1, 1, f"not UTF-8 text ({e.reason}); save the file as UTF-8")], 0
     if use_cache:
-        cached = _load_chunked(text, shown, sources, QuestionCache.for_project(project, shown), project)
+        cache = QuestionCache.for_project(project, shown)
+        cached = _load_chunked(text, shown, sources, cache, project)
         if cached is not None:
             bank, found = cached
-            return bank, problems + found
+            return bank, problems + found, cache.hits
     try:
         root = parse(text)
     except YamlSyntaxError as e:
-        return None, problems + [Problem(shown, e.line, e.column, e.message)]
+        return None, problems + [Problem(shown, e.line, e.column, e.message)], 0
     reader = _Reader(shown, sources)
     bank = reader.bank(root, default_name=project.resolve().name)
-    return bank, problems + reader.problems
+    return bank, problems + reader.problems, 0
 
 
 def _load_chunked(text: str, shown: str, sources: dict, cache: QuestionCache,

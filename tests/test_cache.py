@@ -1,0 +1,89 @@
+"""The build cache: only what changed is parsed again, and the result is byte-identical to a cold build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from studydeck import check
+from studydeck.build import BuildOptions, build
+from studydeck.chunks import split_questions
+
+from .conftest import REPO
+
+
+@pytest.fixture
+def bank(default_bank: Path) -> Path:
+    build(default_bank)  # warm the cache
+    return default_bank
+
+
+def _questions(project: Path) -> int:
+    return len(split_questions((project / "questions.yaml").read_text(encoding="utf-8")).chunks)
+
+
+def _cold_copy(project: Path, target: Path) -> dict[str, bytes]:
+    """Build a copy of the project with no cache at all and return its outputs."""
+    shutil.copytree(project, target)
+    shutil.copytree(project / "decks", target / "decks", dirs_exist_ok=True)
+    result = build(target, BuildOptions(use_cache=False))
+    return {p.name: p.read_bytes() for p in result.outputs}
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_an_unchanged_rebuild_parses_nothing(bank: Path) -> None:
+    assert build(bank).reused == _questions(bank)
+
+
+def test_an_edit_reparses_only_that_question(bank: Path, tmp_path: Path) -> None:
+    questions = bank / "questions.yaml"
+    _edit(questions, "    tags: [", "    tags: [timeline, ")  # the first question that has tags
+    _edit(questions, "\n  - id: ikegami-abe-first-visit", "\n\n\n  - id: ikegami-abe-first-visit")  # lines move
+    result = build(bank)
+    assert result.reused == _questions(bank) - 1
+    assert {p.name: p.read_bytes() for p in result.outputs} == _cold_copy(bank, tmp_path / "cold")
+
+
+def test_a_deleted_question_is_gone_and_the_rest_reused(bank: Path, tmp_path: Path) -> None:
+    questions = bank / "questions.yaml"
+    text = questions.read_text(encoding="utf-8")
+    start = text.index("  - id: ikegami-abe-first-visit")
+    end = text.index("  - id: ", start + 10)
+    questions.write_text(text[:start] + text[end:], encoding="utf-8")
+    result = build(bank)
+    assert result.reused == _questions(bank)
+    assert "ikegami-abe-first-visit" in " ".join(result.notices)
+    assert {p.name: p.read_bytes() for p in result.outputs} == _cold_copy(bank, tmp_path / "cold")
+
+
+def test_a_source_change_reparses_the_questions_of_that_source(bank: Path, tmp_path: Path) -> None:
+    _edit(bank / "sources" / "nippon-2024.md", 'publication: "Nippon.com"', 'publication: "nippon.com"')
+    nippon = sum(q.source == "nippon-2024" for q in check(bank).bank.questions)
+    result = build(bank)
+    assert result.reused == _questions(bank) - nippon
+    assert {p.name: p.read_bytes() for p in result.outputs} == _cold_copy(bank, tmp_path / "cold")
+
+
+def test_a_template_change_rebuilds_outputs_from_cached_questions(bank: Path, tmp_path: Path) -> None:
+    css = bank / "templates" / "anki" / "card.css"
+    css.parent.mkdir(parents=True, exist_ok=True)
+    builtin = REPO / "src" / "studydeck" / "templates" / "anki" / "card.css"
+    css.write_text(builtin.read_text(encoding="utf-8").replace("#1f2328", "#111111"), encoding="utf-8")
+    result = build(bank)
+    assert result.reused == _questions(bank)
+    assert any(p.suffix == ".apkg" for p in result.changed)
+    assert {p.name: p.read_bytes() for p in result.outputs} == _cold_copy(bank, tmp_path / "cold")
+
+
+def test_a_broken_question_is_never_cached(bank: Path) -> None:
+    questions = bank / "questions.yaml"
+    _edit(questions, "    tags: [", "    tagz: [")
+    assert check(bank, use_cache=True).errors
+    assert check(bank, use_cache=True).errors, "the second run reports the problem again"
