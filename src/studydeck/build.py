@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import load_checked
+from . import load_checked, paused_gc
 from .model import Bank
 from .select import Selection
 from .write import Output, write_all
@@ -94,7 +94,8 @@ def build(project: str | Path, options: BuildOptions | None = None) -> BuildResu
     bank = report.bank
     assert bank is not None
     context = BuildContext(project, options.out or project / "decks", options)
-    rendered = _render(bank, context)
+    with paused_gc():
+        rendered = _render(bank, context)
     changed = write_all(context.out, rendered.outputs)
     return BuildResult(tuple(context.out / o.name for o in rendered.outputs), tuple(changed), tuple(rendered.notices),
                        report.reused)

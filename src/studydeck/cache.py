@@ -115,8 +115,6 @@ def relocated(question: Question, delta: int) -> Question:
     if delta == 0:
         return question
 
-    def move(location: Location) -> Location:
-        return Location(location.path, location.line + delta, location.column)
-
-    return replace(question, location=move(question.location),
-                   field_locations={k: move(v) for k, v in question.field_locations.items()})
+    start = question.location
+    return replace(question, location=Location(start.path, start.line + delta, start.column),
+                   field_positions={k: (line + delta, column) for k, (line, column) in question.field_positions.items()})

@@ -59,12 +59,11 @@ def load_bank(project: Path, use_cache: bool = False) -> tuple[Bank | None, list
         text = questions_path.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
         return None, problems + [Problem(shown, 1, 1, f"not UTF-8 text ({e.reason}); save the file as UTF-8")], 0
-    if use_cache:
-        cache = QuestionCache.for_project(project, shown)
-        cached = _load_chunked(text, shown, sources, cache, project)
-        if cached is not None:
-            bank, found = cached
-            return bank, problems + found, cache.hits
+    cache = QuestionCache.for_project(project, shown) if use_cache else QuestionCache(None)
+    chunked = _load_chunked(text, shown, sources, cache, project)
+    if chunked is not None:
+        bank, found = chunked
+        return bank, problems + found, cache.hits
     try:
         root = parse(text)
     except YamlSyntaxError as e:
@@ -85,15 +84,9 @@ def _load_chunked(text: str, shown: str, sources: dict, cache: QuestionCache,
     keys = [chunk_digest(chunk.text) for chunk in split.chunks]
     try:
         header = parse(split.header)
-        if sum(key in cache.entries for key in keys) * 2 < len(keys):
-            # Mostly new: one parse of the whole file is faster than one per question.
-            root = parse(text)
-            items = root.data["questions"].data if root and root.is_mapping and "questions" in root.data else []
-            items_by_line = {item.line: item for item in items}
-            pieces = [(chunk, key, lambda c=chunk: items_by_line.get(c.line)) for chunk, key in zip(split.chunks, keys)]
-        else:
-            pieces = [(chunk, key, lambda c=chunk: _parse_item(c)) for chunk, key in zip(split.chunks, keys)]
-        questions = [q for chunk, key, item in pieces if (q := _cached_question(reader, cache, digests, chunk, key, item))]
+        # One question at a time: besides the cache, this keeps memory flat on banks of 100k questions.
+        built = (_cached_question(reader, cache, digests, chunk, key) for chunk, key in zip(split.chunks, keys))
+        questions = [q for q in built if q is not None]
     except YamlSyntaxError:
         return None  # e.g. an alias to another question: let the whole-file parse say what is wrong
     bank = reader.bank(header, default_name=project.resolve().name, questions=questions)
@@ -106,14 +99,14 @@ def _parse_item(chunk) -> Value | None:
     return parsed.data[0] if parsed is not None and parsed.is_sequence and parsed.data else None
 
 
-def _cached_question(reader: _Reader, cache: QuestionCache, digests: dict[str, str], chunk, key: str,
-                     item) -> Question | None:
+def _cached_question(reader: _Reader, cache: QuestionCache, digests: dict[str, str], chunk, key: str
+                     ) -> Question | None:
     question = cache.get(key, chunk.line, digests.get(_source_of(chunk.text), ""))
     if question is not None:
         where = question.where("id")
         reader.unique(question.id, (where.line, where.column))
         return question
-    value = item()
+    value = _parse_item(chunk)
     if value is None:
         return None
     before = len(reader.problems)
@@ -126,10 +119,6 @@ def _cached_question(reader: _Reader, cache: QuestionCache, digests: dict[str, s
 def _source_of(chunk: str) -> str:
     match = re.search(r"^\s*-?\s*source:\s*['\"]?([^'\"#\s]+)", chunk, re.MULTILINE)
     return match.group(1) if match else ""
-
-
-def _at(location: Location) -> tuple[int, int]:
-    return location.line, location.column
 
 
 @dataclass
@@ -207,7 +196,7 @@ class _Reader:
             return None
         question = Question(
             id=qid, kind=kind, location=Location(self.path, item.line, item.column),
-            field_locations={k: Location(self.path, v.line, v.column) for k, v in data.items()},
+            field_positions={k: (v.line, v.column) for k, v in data.items()},
             **values,
         )
         return self.grounded(question)

@@ -141,11 +141,13 @@ class Question:
     tags: tuple[str, ...] = ()
     paragraphs: tuple[int, ...] = ()
     location: Location = field(default=Location("", 0, 0), compare=False)
-    field_locations: dict[str, Location] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    # (line, column) of each key's value, in the file of `location`; kept small for banks of 100k questions
+    field_positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def where(self, key: str) -> Location:
         """The location of one of the question's keys, or of the question itself."""
-        return self.field_locations.get(key, self.location)
+        position = self.field_positions.get(key)
+        return self.location if position is None else Location(self.location.path, *position)
 
     @property
     def multiple_answers(self) -> bool:

@@ -85,7 +85,7 @@ def _choices(bank: Bank, question: Question) -> Iterator[Problem]:
             yield _problem(question, "choices", f"choice {choice.text!r} is listed twice")
         seen.add(folded)
     if not any(c.correct for c in question.choices):
-        yield _problem(question, "answer" if "answer" in question.field_locations else "choices",
+        yield _problem(question, "answer" if "answer" in question.field_positions else "choices",
                        "no correct choice: add 'answer:' with the text of the right choice (a list for several)")
     elif len(question.choices) > 1 and all(c.correct for c in question.choices):
         yield _problem(question, "answer", "every choice is marked correct", Severity.WARNING)

@@ -15,6 +15,7 @@ import sqlite3
 import tempfile
 import time
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
@@ -270,8 +271,8 @@ def _package_bytes(decks: list[tuple[genanki.Deck, list[_Note]]], timestamp: int
         connection = sqlite3.connect(database)
         cursor = connection.cursor()
         genanki.Package([deck for deck, _ in decks]).write_to_db(cursor, timestamp, ids)
-        notes, cards = _rows(decks, ids)
-        cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", notes)
+        cards: list[tuple] = []
+        cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", _note_rows(decks, ids, cards))
         cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
         connection.commit()
         connection.close()
@@ -285,17 +286,15 @@ def _package_bytes(decks: list[tuple[genanki.Deck, list[_Note]]], timestamp: int
         return buffer.getvalue()
 
 
-def _rows(decks: list[tuple[genanki.Deck, list[_Note]]], ids) -> tuple[list[tuple], list[tuple]]:
-    """Rows of Anki's notes and cards tables, as genanki would write them (new cards, due in bank order)."""
-    notes, cards = [], []
+def _note_rows(decks: list[tuple[genanki.Deck, list[_Note]]], ids, cards: list[tuple]) -> Iterator[tuple]:
+    """Rows of Anki's notes table, as genanki would write them; the rows of their (new) cards go to `cards`."""
     for deck, deck_notes in decks:
         for note in deck_notes:
             note_id = next(ids)
-            notes.append((note_id, note.guid, note.model_id, note.mod, -1, note.tags, "\x1f".join(note.fields),
-                          note.fields[0], 0, 0, ""))
+            yield (note_id, note.guid, note.model_id, note.mod, -1, note.tags, "\x1f".join(note.fields),
+                   note.fields[0], 0, 0, "")
             cards += [(next(ids), note_id, deck.deck_id, ord_, note.mod, -1, 0, 0, note.due, 0, 0, 0, 0, 0, 0, 0, 0, "")
                       for ord_ in note.ords]
-    return notes, cards
 
 
 def _notices(previous: _State, current: _State) -> list[str]:
