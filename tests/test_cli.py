@@ -61,3 +61,29 @@ def test_python_dash_m_runs_the_same_cli(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "studydeck", "check", str(tmp_path)], capture_output=True, text=True)
     assert result.returncode == 1
     assert "no questions.yaml here" in result.stderr
+
+
+def test_build_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
+    import os
+    import pty
+
+    main(["init", str(tmp_path)])
+    command = [sys.executable, "-m", "studydeck", "build", str(tmp_path)]
+    piped = subprocess.run(command, capture_output=True, text=True)
+    assert piped.returncode == 0 and "rendering" not in piped.stderr and "…" not in piped.stderr
+
+    (tmp_path / "questions.yaml").write_text((tmp_path / "questions.yaml").read_text().replace("Two,", "Two bulges,"))
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=follower)
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closes when the build exits
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert process.wait() == 0
+    assert b"checking the bank" in seen and b"rendering anki (6 questions)" in seen

@@ -68,7 +68,14 @@ def _renderers() -> dict[str, Renderer]:
     return {"anki": anki.render}
 
 
-def _render(bank: Bank, context: BuildContext) -> Rendered:
+Progress = Callable[[str], None]
+
+
+def _quiet(stage: str) -> None:
+    """The default progress callback: the library never prints."""
+
+
+def _render(bank: Bank, context: BuildContext, progress: Progress) -> Rendered:
     from .cache import load_memo, save_memo
     from .render import text
 
@@ -78,6 +85,7 @@ def _render(bank: Bank, context: BuildContext) -> Rendered:
     rendered = Rendered()
     for name in context.options.formats:
         if name in renderers:
+            progress(f"rendering {name} ({len(bank.questions)} questions)")
             result = renderers[name](bank, context)
             rendered.outputs += result.outputs
             rendered.notices += result.notices
@@ -86,16 +94,21 @@ def _render(bank: Bank, context: BuildContext) -> Rendered:
     return rendered
 
 
-def build(project: str | Path, options: BuildOptions | None = None) -> BuildResult:
-    """Check the project, refuse to build on errors (InputError), render and write atomically."""
+def build(project: str | Path, options: BuildOptions | None = None, progress: Progress = _quiet) -> BuildResult:
+    """Check the project, refuse to build on errors (InputError), render and write atomically.
+
+    `progress` is called with a short description as each stage starts.
+    """
     options = options or BuildOptions()
     project = Path(project)
+    progress("checking the bank")
     report = load_checked(project, options.strict, options.use_cache)
     bank = report.bank
     assert bank is not None
     context = BuildContext(project, options.out or project / "decks", options)
     with paused_gc():
-        rendered = _render(bank, context)
+        rendered = _render(bank, context, progress)
+    progress(f"writing {context.out}")
     changed = write_all(context.out, rendered.outputs)
     return BuildResult(tuple(context.out / o.name for o in rendered.outputs), tuple(changed), tuple(rendered.notices),
                        report.reused)

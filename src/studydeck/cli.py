@@ -6,6 +6,9 @@ Heavy modules are imported inside the commands so that `studydeck --help` starts
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -64,7 +67,8 @@ def build(project: Path, strict: bool, out: Path | None, no_cache: bool) -> None
     from .errors import InputError
 
     try:
-        result = run_build(project, BuildOptions(out=out, strict=strict, use_cache=not no_cache))
+        with _progress_line() as progress:
+            result = run_build(project, BuildOptions(out=out, strict=strict, use_cache=not no_cache), progress)
     except InputError as e:
         for problem in e.problems:
             click.echo(str(problem))
@@ -100,6 +104,26 @@ def _print_source_stats(entry) -> None:
     if entry.skipped:
         roles = sorted({p.role.value for p in entry.skipped})
         click.echo(f"  not counted: {len(entry.skipped)} paragraphs ({', '.join(roles)})")
+
+
+@contextmanager
+def _progress_line() -> Iterator[Callable[[str], None]]:
+    """A one-line progress display on a terminal's stderr; nothing at all when stderr is not a terminal."""
+    stream = click.get_text_stream("stderr")
+    if not stream.isatty():
+        yield lambda stage: None
+        return
+    start = time.monotonic()
+
+    def show(stage: str) -> None:
+        stream.write(f"\r\x1b[K[{time.monotonic() - start:5.1f}s] {stage}…")
+        stream.flush()
+
+    try:
+        yield show
+    finally:
+        stream.write("\r\x1b[K")
+        stream.flush()
 
 
 def _preview(text: str, width: int = 60) -> str:
