@@ -6,6 +6,7 @@ Heavy modules are imported inside the commands so that `studydeck --help` starts
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -109,7 +110,7 @@ def _print_source_stats(entry) -> None:
 @contextmanager
 def _progress_line() -> Iterator[Callable[[str], None]]:
     """A one-line progress display on a terminal's stderr; nothing at all when stderr is not a terminal."""
-    stream = click.get_text_stream("stderr")
+    stream = sys.stderr
     if not stream.isatty():
         yield lambda stage: None
         return
