@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import load_checked, paused_gc
+from .cache import Memo, load_memo, save_memo
 from .model import Bank
 from .select import Selection
 from .write import Output, write_all
@@ -38,6 +39,7 @@ class BuildContext:
     project: Path
     out: Path
     options: BuildOptions
+    memo: Memo = field(default_factory=Memo)  # results of earlier builds, for renderers that can reuse them
 
 
 @dataclass
@@ -76,11 +78,13 @@ def _quiet(stage: str) -> None:
 
 
 def _render(bank: Bank, context: BuildContext, progress: Progress) -> Rendered:
-    from .cache import load_memo, save_memo
     from .render import text
 
-    memo = load_memo(context.project) if context.options.use_cache else {}
-    text.recall(memo)
+    cached = context.options.use_cache
+    markdown = load_memo(context.project, "markdown") if cached else {}
+    text.recall(markdown)
+    if cached:
+        context.memo.stored = load_memo(context.project, "render")
     renderers = _renderers()
     rendered = Rendered()
     for name in context.options.formats:
@@ -89,8 +93,9 @@ def _render(bank: Bank, context: BuildContext, progress: Progress) -> Rendered:
             result = renderers[name](bank, context)
             rendered.outputs += result.outputs
             rendered.notices += result.notices
-    if context.options.use_cache:
-        save_memo(context.project, text.remember(), memo)
+    if cached:
+        save_memo(context.project, "markdown", text.remember(), markdown)
+        save_memo(context.project, "render", context.memo.used, context.memo.stored)
     return rendered
 
 

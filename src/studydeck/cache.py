@@ -1,7 +1,8 @@
-"""A cache of parsed questions, keyed by the exact text of each question, in the user's cache folder.
+"""What builds keep between runs, in the user's cache folder: parsed questions and rendering results.
 
 It only saves work: a cached question is used when its text and its source are unchanged, moved to the
-line where it now stands. Deleting the cache changes nothing but speed.
+line where it now stands; a rendering result when its inputs are unchanged. Everything is dropped when
+studydeck's own code changes. Deleting the cache changes nothing but speed.
 """
 
 from __future__ import annotations
@@ -9,12 +10,25 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from .model import Location, Question
 
-FORMAT = 1
+FORMAT = 2
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A digest of studydeck's own source, so that no cache outlives the code that filled it."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.blake2b(str(FORMAT).encode(), digest_size=16)
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -42,8 +56,8 @@ class QuestionCache:
         cache = cls(project_cache(project) / "questions.pickle", shown)
         try:
             with cache.path.open("rb") as handle:
-                stored_format, stored_shown, entries = pickle.load(handle)
-            if stored_format == FORMAT and stored_shown == shown:
+                stored_version, stored_shown, entries = pickle.load(handle)
+            if stored_version == code_version() and stored_shown == shown:
                 cache.entries = entries
         except Exception:  # noqa: BLE001 - a missing, old or damaged cache is simply not used
             pass
@@ -65,23 +79,41 @@ class QuestionCache:
         """Write the entries of this run, if they differ from what was read (atomically)."""
         if self.path is None or self.used.keys() == self.entries.keys():
             return
-        _dump(self.path, (FORMAT, self.shown, self.used))
+        _dump(self.path, (code_version(), self.shown, self.used))
 
 
-def load_memo(project: Path) -> dict[str, str]:
-    """Markdown rendered by earlier builds of this project (text -> HTML)."""
+@dataclass
+class Memo:
+    """Results of pure rendering steps by a key that names all their inputs; only those used are kept."""
+
+    stored: dict = field(default_factory=dict)
+    used: dict = field(default_factory=dict)
+
+    def get(self, key: str, compute: Callable[[], Any]) -> Any:
+        """The result for `key`, computed only if no earlier build left it."""
+        value = self.used.get(key)
+        if value is None:
+            value = self.stored.get(key)
+            if value is None:
+                value = compute()
+            self.used[key] = value
+        return value
+
+
+def load_memo(project: Path, name: str) -> dict:
+    """What earlier builds of this project left under `name`."""
     try:
-        with (project_cache(project) / "markdown.pickle").open("rb") as handle:
-            stored_format, memo = pickle.load(handle)
-        return memo if stored_format == FORMAT and isinstance(memo, dict) else {}
+        with (project_cache(project) / f"{name}.pickle").open("rb") as handle:
+            stored_version, memo = pickle.load(handle)
+        return memo if stored_version == code_version() and isinstance(memo, dict) else {}
     except Exception:  # noqa: BLE001 - a missing or damaged cache is simply not used
         return {}
 
 
-def save_memo(project: Path, memo: dict[str, str], previous: dict[str, str]) -> None:
-    """Keep the Markdown of this build for the next, if it changed."""
+def save_memo(project: Path, name: str, memo: dict, previous: dict) -> None:
+    """Keep what this build used under `name` for the next, if it changed."""
     if memo.keys() != previous.keys():
-        _dump(project_cache(project) / "markdown.pickle", (FORMAT, memo))
+        _dump(project_cache(project) / f"{name}.pickle", (code_version(), memo))
 
 
 def _dump(path: Path, value: object) -> None:

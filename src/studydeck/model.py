@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 
 
 class Kind(str, Enum):
@@ -148,6 +150,13 @@ class Question:
         """The location of one of the question's keys, or of the question itself."""
         position = self.field_positions.get(key)
         return self.location if position is None else Location(self.location.path, *position)
+
+    @cached_property
+    def digest(self) -> str:
+        """A digest of everything the question says (not where it stands), the same in every process."""
+        content = (self.id, self.kind.value, self.source, self.passage, self.prompt, self.answer, self.choices,
+                   self.truth, self.accept, self.explanation, self.tags, self.paragraphs)
+        return hashlib.blake2b(repr(content).encode("utf-8"), digest_size=16).hexdigest()
 
     @property
     def multiple_answers(self) -> bool:

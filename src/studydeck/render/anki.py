@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 
 from .. import cloze
 from ..build import BuildContext, Rendered
+from ..cache import Memo
 from ..model import Bank, Kind, Question, Source
 from ..write import Output
 from .text import inline, quote
@@ -75,7 +76,7 @@ def render(bank: Bank, context: BuildContext) -> Rendered:
     templates = _Templates(context.project)
     used = {q.kind for q in bank.questions}
     models = {kind: _model(kind, templates, clock) for kind in Kind if kind in used}  # fixed order: same bytes
-    decks = _decks(bank, models, clock)
+    decks = _decks(bank, models, clock, context.memo)
     package = _package_bytes(decks, timestamp=clock.latest())
     rendered = Rendered([Output(f"{bank.name}.apkg", package), Output(state_name, clock.state.dump())])
     rendered.notices += _notices(previous, clock.state)
@@ -111,8 +112,12 @@ class _State:
         return cls(data.get("notes", {}), data.get("models", {}))
 
     def dump(self) -> bytes:
-        data = {"format": STATE_FORMAT, "notes": self.notes, "models": self.models}
-        return (json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+        """JSON with one note per line: small diffs in version control, quick to write for large banks."""
+        def block(entries: dict[str, list]) -> str:
+            return ",\n".join(f"  {json.dumps(k, ensure_ascii=False)}: {json.dumps(v)}" for k, v in sorted(entries.items()))
+
+        return (f'{{"format": {STATE_FORMAT},\n"models": {{\n{block(self.models)}\n}},\n'
+                f'"notes": {{\n{block(self.notes)}\n}}}}\n').encode()
 
 
 class _Clock:
@@ -198,7 +203,7 @@ def _model(kind: Kind, templates: _Templates, clock: _Clock) -> _Model:
     )
 
 
-def _decks(bank: Bank, models: dict[Kind, _Model], clock: _Clock) -> list[tuple[genanki.Deck, list[_Note]]]:
+def _decks(bank: Bank, models: dict[Kind, _Model], clock: _Clock, memo: Memo) -> list[tuple[genanki.Deck, list[_Note]]]:
     parent = genanki.Deck(bank.deck_id, bank.title, description=str(inline(bank.description)))
     for model in models.values():
         parent.add_model(model)
@@ -207,16 +212,22 @@ def _decks(bank: Bank, models: dict[Kind, _Model], clock: _Clock) -> list[tuple[
                                  description=str(escape(source.citation()))), [])
         for source in sorted(bank.sources.values(), key=lambda s: s.id)
     }
+    citations = {s.id: _digest([s.title, s.authors, s.publication, s.year]) for s in bank.sources.values()}
     for position, question in enumerate(bank.questions):
         source = bank.sources[question.source]
-        fields = [str(f) for f in note_fields(question, source)]
-        tags = note_tags(question)
+        key = f"anki/{bank.deck_id}/{question.digest}/{citations[source.id]}"
+        fields, tags, note_guid, digest = memo.get(key, lambda: _note_content(bank, question, source))
         model_id = MODEL_IDS[question.kind]
-        mod = clock.note(question.id, _digest([model_id, fields, tags]), model_id)
-        subdecks[source.id][1].append(
-            _Note(guid(bank, question), model_id, mod, f" {' '.join(tags)} ", fields, position, _card_ords(question))
-        )
+        mod = clock.note(question.id, digest, model_id)
+        subdecks[source.id][1].append(_Note(note_guid, model_id, mod, tags, fields, position, _card_ords(question)))
     return [(parent, []), *(entry for entry in subdecks.values() if entry[1])]
+
+
+def _note_content(bank: Bank, question: Question, source: Source) -> tuple[list[str], str, str, str]:
+    """A note's fields, tags, GUID and content digest: what a build may reuse while the question is unchanged."""
+    fields = [str(f) for f in note_fields(question, source)]
+    tags = note_tags(question)
+    return fields, f" {' '.join(tags)} ", guid(bank, question), _digest([MODEL_IDS[question.kind], fields, tags])
 
 
 def _card_ords(question: Question) -> tuple[int, ...]:
