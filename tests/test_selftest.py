@@ -193,11 +193,12 @@ def test_every_kind_answered_wrong_shows_the_right_answer(page) -> None:
 
 def test_wrong_choices_and_gaps_are_marked(page) -> None:
     start(page, kind="cloze")
+    assert page.get_attribute("input.gap-input[data-gap='1']", "placeholder") == "a duration"
+    assert page.get_attribute("input.gap-input[data-gap='1']", "aria-label") == "Gap 2 of 2 (a duration)"
     answer(page, right=False)
     assert page.eval_on_selector_all(".gap-input", "xs => xs.map(x => x.className)") == [
         "gap-input is-wrong", "gap-input is-wrong"]
     assert page.eval_on_selector_all(".gap-fix", "xs => xs.map(x => x.textContent)") == ["two", "24 hours"]
-    assert page.get_attribute("input.gap-input[data-gap='1']", "placeholder") == "a duration"
     start(page, kind="choice")
     answer(page, right=False)  # spring-when: one of the two right choices
     marks = page.eval_on_selector_all(".option", "xs => xs.map(x => x.className + ':' + x.innerText.split('\\n').pop())")
@@ -230,6 +231,7 @@ def test_filters_choose_the_questions(page) -> None:
     page.select_option("#f-kind", "type-in")
     assert text(page, "#f-count") == "2 questions match."
     start(page, kind="type-in")
+    assert page.get_attribute("#options", "open") is None  # closed, so a phone shows the question
     assert text(page, "#position") == "Question 1 of 2"
     assert [current_id(page)] == ["sun-vs-moon"]
     start(page, tag="terms")
@@ -366,3 +368,33 @@ def test_the_page_is_the_same_bytes_on_every_build(bank: Path, tmp_path: Path) -
 def test_typed_answers_are_compared_forgivingly(typed: str, answer: str, right: bool) -> None:
     assert matches(typed, [answer]) is right
     assert key("Crème Brûlée!") == "cremebrulee"
+
+
+def test_a_project_can_replace_the_pages_style_and_script(tmp_path: Path) -> None:
+    project = tmp_path / "bank"
+    main(["init", str(project)])
+    (project / "templates" / "selftest").mkdir(parents=True)
+    (project / "templates" / "selftest" / "style.css").write_text("body { color: {{ purple }}; }\n", encoding="utf-8")
+    build(project, BuildOptions(formats=("selftest",)))
+    html = (project / "decks" / "the-tides-selftest.html").read_text(encoding="utf-8")
+    assert "<style>\nbody { color: {{ purple }}; }\n\n</style>" in html  # verbatim: CSS is no Jinja template
+    assert "function answerKey(text)" in html
+
+
+def test_the_default_banks_page_has_every_gap_and_is_committed_up_to_date(default_bank: Path, tmp_path: Path) -> None:
+    from studydeck import load_checked
+    from studydeck.render.selftest import page_data
+
+    data = page_data(load_checked(default_bank))
+    assert len(data["questions"]) == 281
+    for q in data["questions"]:
+        assert "\ue000" not in q["prompt"] + q["answer"] and "\ue001" not in q["prompt"] + q["answer"], q["id"]
+        if q["kind"] == "cloze":
+            assert [int(n) for n in re.findall(r'data-gap="(\d+)"', q["prompt"])] == list(range(len(q["gaps"]))), q["id"]
+            assert q["answer"].count('<mark class="gap-answer">') == len(q["gaps"]), q["id"]
+        if q["kind"] == "type-in":
+            assert all(key(a) for a in q["accept"]), q["id"]
+    build(default_bank, BuildOptions(formats=("selftest",), out=tmp_path))
+    committed = default_bank / "decks" / "nato-japan-selftest.html"
+    assert (tmp_path / "nato-japan-selftest.html").read_bytes() == committed.read_bytes(), (
+        "decks/ is out of date: run `.venv/bin/studydeck build` in the repository and commit decks/")

@@ -251,7 +251,10 @@
     state.run.pos = current.index + 1;
     save();
     $("card").classList.add("answered");
-    stage.querySelectorAll("#card input").forEach(function (i) { i.disabled = true; });
+    stage.querySelectorAll("#card input").forEach(function (i) {
+      i.disabled = true;
+      if (i.type === "text") i.placeholder = "";
+    });
     var old = stage.querySelector(".nudge");
     if (old) old.remove();
     updateStatus();
@@ -413,6 +416,7 @@
   ["f-source", "f-tag", "f-kind", "f-missed", "f-shuffle"].forEach(function (id) { $(id).addEventListener("change", updateCount); });
   $("filters").addEventListener("submit", function (e) {
     e.preventDefault();
+    $("options").open = false;  // on a phone the open panel would hide the first question
     startRun(filtersFromForm());
   });
   $("reset").addEventListener("click", function () {
