@@ -39,7 +39,7 @@ def progress(tmp_path: Path) -> Path:
 
 def spawn(bank: Path, progress: Path, *args: str, color: bool = False) -> pexpect.spawn:
     """`studydeck quiz` in a pseudo-terminal wide enough that no line wraps."""
-    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS", "LINES")}
     if not color:
         env["NO_COLOR"] = "1"
     child = pexpect.spawn(sys.executable, ["-m", "studydeck", "quiz", str(bank), "--progress", str(progress), *args],

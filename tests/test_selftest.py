@@ -44,7 +44,7 @@ EXTRA = """
     passage: "the water forms two bulges at once"
     question: "</script><script>window.pwned = 1</script> How **many**? <img src=x onerror=\\"window.pwned = 2\\">"
     answer: "Two </div><script>window.pwned = 3</script>"
-    explanation: "[a link](javascript:window.pwned=4) & \\u2028 done"
+    explanation: "[a link](javascript:window.pwned=4) & \\u2028 [the source](https://example.org/tides)"
     tags: [evil]
 """
 # What a learner does to answer each question right, and wrong: (kind of action, right value, wrong value).
@@ -317,6 +317,7 @@ def test_script_in_the_bank_stays_text(page) -> None:
     page.click("#check")
     assert "Two </div><script>window.pwned = 3</script>" in text(page, "#feedback")
     assert page.eval_on_selector("#feedback", "f => f.querySelector('script, a[href^=javascript]') === null")
+    assert page.get_attribute("#feedback a", "target") == "_blank"
     page.click("#knew")
     assert page.evaluate("window.pwned") is None
     assert page.evaluate("document.scripts.length") == 2

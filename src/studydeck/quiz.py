@@ -117,14 +117,18 @@ class Terminal:
     STYLES: dict[str, dict[str, Any]] = {"right": {"fg": "green", "bold": True}, "wrong": {"fg": "red", "bold": True}, "dim": {"dim": True},
               "head": {"fg": "cyan", "bold": True}, "bold": {"bold": True}}
 
-    def __init__(self, color: bool | None = None, width: int | None = None) -> None:
-        self.color = sys.stdout.isatty() and not os.environ.get("NO_COLOR") if color is None else color
-        self.width = width or min(shutil.get_terminal_size((80, 24)).columns, 100)
+    def __init__(self) -> None:
+        tty = sys.stdout.isatty()
+        self.color = tty and not os.environ.get("NO_COLOR")
+        # Wrapped to the terminal's width; output to a file or a pipe keeps whole lines.
+        self.width = min(shutil.get_terminal_size((80, 24)).columns, 100) if tty else None
 
     def say(self, text: str = "", style: str | None = None, indent: str = "", wrap: bool = True) -> None:
         """Print text wrapped to the terminal (never inside a word), in a style when colour is on."""
-        lines = textwrap.wrap(text, self.width, initial_indent=indent, subsequent_indent=indent,
-                              break_long_words=False, break_on_hyphens=False) if text and wrap else [indent + text]
+        lines = [indent + text]
+        if text and wrap and self.width:
+            lines = textwrap.wrap(text, self.width, initial_indent=indent, subsequent_indent=indent,
+                                  break_long_words=False, break_on_hyphens=False)
         for line in lines:
             print(self.style(line, style), flush=True)
 

@@ -46,6 +46,10 @@
   function trusted(tag, attrs, html) {
     var node = h(tag, attrs);
     node.innerHTML = html;  // studydeck's own escaped HTML, see the comment at the top
+    node.querySelectorAll("a[href]").forEach(function (a) {
+      a.target = "_blank";  // a link in an explanation must not end the run
+      a.rel = "noopener noreferrer";
+    });
     return node;
   }
   function button(label, cls, action) {
