@@ -16,7 +16,8 @@ from fsrs import Card, Rating, Scheduler
 
 from studydeck.cli import main
 from studydeck.progress import parse, stamp
-from studydeck.quiz import _letters, when
+from studydeck.model import Kind, Question
+from studydeck.quiz import Item, _letters, answer_text, card_prompt, items, when
 
 GRADE = "Grade: 1 Again · 2 Hard · 3 Good · 4 Easy"
 REVEAL = "press Enter to see it > "
@@ -344,3 +345,14 @@ def test_letters_and_due_dates_read_naturally() -> None:
     assert when(now + timedelta(minutes=10), now) == "in 10 minutes"
     assert when(now + timedelta(hours=5), now) == "in 5 hours"
     assert when(now + timedelta(days=4), now).startswith("in 4 days (")
+
+
+def test_cards_are_the_ones_anki_would_make() -> None:
+    text = "The {{c1::Moon}} and the {{c1::Sun}} raise **tides** twice in {{c2::a day::a duration}}."
+    gaps = Question("q", Kind.CLOZE, "tides", "p", text)
+    term = Question("t", Kind.REVERSED, "tides", "p", "Spring tide", answer="The *largest* tide.")
+    assert [i.card for i in items([gaps, term])] == ["c1", "c2", "", "reverse"]
+    assert card_prompt(Item(gaps, "c1")) == "The […1] and the […2] raise tides twice in a day."
+    assert card_prompt(Item(gaps, "c2")) == "The Moon and the Sun raise tides twice in […: a duration]."
+    assert answer_text(Item(gaps, "c2")) == "The Moon and the Sun raise tides twice in a day."
+    assert (card_prompt(Item(term, "reverse")), answer_text(Item(term, "reverse"))) == ("The largest tide.", "Spring tide")

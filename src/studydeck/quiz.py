@@ -114,8 +114,13 @@ def plan(cards: list[Item], progress: Progress, new_per_day: int, now: datetime)
 class Terminal:
     """Plain prompts through input(), so any terminal works; colour only on a terminal, and never with NO_COLOR."""
 
-    STYLES: dict[str, dict[str, Any]] = {"right": {"fg": "green", "bold": True}, "wrong": {"fg": "red", "bold": True}, "dim": {"dim": True},
-              "head": {"fg": "cyan", "bold": True}, "bold": {"bold": True}}
+    STYLES: dict[str, dict[str, Any]] = {
+        "right": {"fg": "green", "bold": True},
+        "wrong": {"fg": "red", "bold": True},
+        "head": {"fg": "cyan", "bold": True},
+        "bold": {"bold": True},
+        "dim": {"dim": True},
+    }
 
     def __init__(self) -> None:
         tty = sys.stdout.isatty()
@@ -280,7 +285,8 @@ def _ask_cloze(term: Terminal, item: Item) -> bool:
         reply = term.ask(f"{label}{f' ({plain(gap.hint)})' if gap.hint else ''} > ")
         if not matches(reply, [gap.text]):
             right = False
-            term.say(f"{label}: the answer is “{plain(gap.text)}”" + (f", you wrote “{reply.strip()}”" if reply.strip() else ""))
+            wrote = f", you wrote “{reply.strip()}”" if reply.strip() else ""
+            term.say(f"{label}: the answer is “{plain(gap.text)}”{wrote}")
     return right
 
 
@@ -322,7 +328,8 @@ def card_prompt(item: Item) -> str:
     question = item.question
     if question.kind is Kind.CLOZE:
         number = int(item.card[1:])
-        return plain(_blanked(question.prompt, number, sum(d.number == number for d in cloze.deletions(question.prompt)) > 1))
+        several = sum(d.number == number for d in cloze.deletions(question.prompt)) > 1
+        return plain(_blanked(question.prompt, number, several))
     return plain(question.answer if item.card == "reverse" else question.prompt)
 
 
