@@ -205,6 +205,8 @@ def test_wrong_choices_and_gaps_are_marked(page) -> None:
     assert marks == ["option is-correct:✔ your choice", "option:First quarter", "option is-correct:✔ correct",
                      "option:Last quarter"]
     assert page.is_disabled(".option input >> nth=1")
+    colours = page.eval_on_selector_all(".option", "xs => xs.map(x => getComputedStyle(x).backgroundColor)")
+    assert colours[0] == colours[2] != colours[1]  # a right choice looks right whether it was picked or not
 
 
 def test_summary_groups_by_source_and_tag_and_lists_the_missed(page) -> None:
