@@ -54,12 +54,19 @@ def check(project: str | Path, use_cache: bool = False) -> Report:
     return Report(bank, tuple(sorted(problems, key=lambda p: (p.path, p.line, p.column))), reused)
 
 
-def load_checked(project: str | Path, strict: bool = False, use_cache: bool = False) -> Report:
-    """The report of a project that passes (its bank is set), or InputError with every problem."""
+def checked_report(project: str | Path, strict: bool = False, use_cache: bool = False) -> Report:
+    """The report of a project that passes (so its bank is set), or InputError with every problem."""
     report = check(project, use_cache)
     if report.bank is None or not report.passed(strict):
         raise InputError(list(report.problems))
     return report
+
+
+def load_checked(project: str | Path, strict: bool = False, use_cache: bool = False) -> Bank:
+    """The project's bank, or InputError with every problem when it does not pass."""
+    bank = checked_report(project, strict, use_cache).bank
+    assert bank is not None
+    return bank
 
 
 @contextmanager

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import load_checked, paused_gc
+from . import checked_report, paused_gc
 from .cache import Memo, load_memo, save_memo
 from .model import Bank
 from .select import Selection
@@ -65,9 +65,9 @@ Renderer = Callable[[Bank, BuildContext], Rendered]
 
 def _renderers() -> dict[str, Renderer]:
     # Imported here so that `studydeck --help` and `check` never load genanki or Jinja.
-    from .render import anki
+    from .render import anki, selftest
 
-    return {"anki": anki.render}
+    return {"anki": anki.render, "selftest": selftest.render}
 
 
 Progress = Callable[[str], None]
@@ -107,7 +107,7 @@ def build(project: str | Path, options: BuildOptions | None = None, progress: Pr
     options = options or BuildOptions()
     project = Path(project)
     progress("checking the bank")
-    report = load_checked(project, options.strict, options.use_cache)
+    report = checked_report(project, options.strict, options.use_cache)
     bank = report.bank
     assert bank is not None
     context = BuildContext(project, options.out or project / "decks", options)

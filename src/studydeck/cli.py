@@ -94,6 +94,35 @@ def stats(project: Path) -> None:
         _print_source_stats(entry)
 
 
+@cli.command()
+@PROJECT
+@click.option("--new", "new_per_day", type=click.IntRange(min=0), default=20, show_default=True,
+              help="New cards to start per day.")
+@click.option("--source", "sources", multiple=True, metavar="ID", help="Only this source (repeatable).")
+@click.option("--tag", "tags", multiple=True, metavar="TAG", help="Only questions with this tag (repeatable).")
+@click.option("--kind", "kinds", multiple=True, help="Only this kind of question (repeatable).",
+              type=click.Choice(["basic", "reversed", "cloze", "type-in", "choice", "true-false"]))
+@click.option("--progress", type=click.Path(dir_okay=False, path_type=Path),
+              help="Progress file (default: one per bank in your data directory).")
+def quiz(project: Path, new_per_day: int, sources: tuple[str, ...], tags: tuple[str, ...], kinds: tuple[str, ...],
+         progress: Path | None) -> int:
+    """Test yourself in the terminal: what spaced repetition (FSRS) says is due, then new cards."""
+    from . import load_checked
+    from .errors import InputError
+    from .model import Kind
+    from .quiz import QuizOptions, run_quiz
+    from .select import Selection
+
+    try:
+        bank = load_checked(project, use_cache=True)
+    except InputError as e:
+        for problem in e.problems:
+            click.echo(str(problem))
+        raise click.exceptions.Exit(_fail(f"{e}; fix them to take the quiz")) from e
+    selection = Selection(sources=sources, tags=tags, kinds=tuple(Kind(k) for k in kinds))
+    return run_quiz(bank, QuizOptions(selection=selection, new_per_day=new_per_day, progress=progress))
+
+
 def _print_source_stats(entry) -> None:
     kinds = ", ".join(f"{kind.value} {count}" for kind, count in sorted(entry.kinds.items(), key=lambda kv: kv[0].value))
     counted = len(entry.covered) + len(entry.uncovered)

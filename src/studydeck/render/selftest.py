@@ -1,0 +1,166 @@
+"""The interactive self-test page (`decks/<bank>-selftest.html`): one file, no network, works offline.
+
+Python does everything that touches authored text: prompts, choices, answers and explanations become
+escaped HTML here (render/text.py), and the questions travel to the page's script as JSON inside a
+`<script type="application/json">` element, escaped so that nothing in the bank can end that element.
+The script only inserts those pre-rendered HTML strings, or plain text through `textContent`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .. import cloze
+from ..build import BuildContext, Rendered
+from ..errors import TemplateError
+from ..model import Bank, Kind, Question, Source
+from ..write import Output
+from .templating import environment, render as render_template
+from .text import inline, plain, quote
+
+TEMPLATE = "selftest.html.jinja"
+STYLE = "selftest/style.css"
+SCRIPT = "selftest/script.js"
+# A gap's place in a cloze text while the text around it goes through Markdown; private-use characters
+# that Markdown leaves alone and that authored text is stripped of first.
+_GAP_OPEN, _GAP_CLOSE = "\ue000", "\ue001"
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def render(bank: Bank, context: BuildContext) -> Rendered:
+    """The self-test page for the whole bank, as one self-contained HTML file."""
+    env = environment(context.project)
+    html = render_template(env, TEMPLATE, page_context(bank, env))
+    return Rendered([Output(f"{bank.name}-selftest.html", html.encode("utf-8"))])
+
+
+def page_context(bank: Bank, env: jinja2.Environment) -> dict[str, Any]:
+    """What the template sees: the bank, the filters' values, the question data as safe JSON, style and script.
+
+    The style and script are read verbatim (a project's `templates/selftest/` may replace them), and the
+    script's hash goes into the page's Content-Security-Policy, so that no other script can run.
+    """
+    data = page_data(bank)
+    script = _verbatim(env, SCRIPT)
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    return {
+        "title": bank.title,
+        "description": inline(bank.description),
+        "count": len(bank.questions),
+        "sources": data["sources"],
+        "tags": data["tags"],
+        "kinds": data["kinds"],
+        "data": script_json(data),
+        "style": Markup(_verbatim(env, STYLE)),
+        "script": Markup(script),
+        "script_hash": f"sha256-{digest}",
+    }
+
+
+def _verbatim(env: jinja2.Environment, name: str) -> str:
+    """A file from the template folders, as written: CSS and JavaScript are not Jinja templates."""
+    try:
+        source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+    except jinja2.TemplateNotFound as e:
+        raise TemplateError(f"template not found: {name}") from e
+    return source
+
+
+def page_data(bank: Bank) -> dict[str, Any]:
+    """Everything the page's script needs, HTML already rendered and escaped."""
+    used = sorted({q.source for q in bank.questions})
+    return {
+        "bank": bank.name,
+        "kinds": {kind.value: kind.label for kind in Kind if any(q.kind is kind for q in bank.questions)},
+        "sources": {sid: _source(bank.sources[sid]) for sid in used},
+        "tags": sorted({tag for q in bank.questions for tag in q.tags}),
+        "questions": [question_data(q, bank.sources[q.source]) for q in bank.questions],
+    }
+
+
+def script_json(data: Any) -> Markup:
+    """JSON that is safe inside a `<script>` element: no `<`, `>` or `&`, no JavaScript line separators."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return Markup("".join(_JSON_ESCAPES.get(c, c) for c in text))
+
+
+def _source(source: Source) -> dict[str, str]:
+    return {"title": source.title, "byline": source.byline, "citation": source.citation()}
+
+
+def question_data(question: Question, source: Source) -> dict[str, Any]:
+    """One question for the page: its HTML, how it is answered and what the feedback shows."""
+    data: dict[str, Any] = {
+        "id": question.id,
+        "kind": question.kind.value,
+        "source": question.source,
+        "tags": list(question.tags),
+        "prompt": str(inline(question.prompt)),
+        "explanation": str(inline(question.explanation)),
+        "passage": str(quote(question.passage)),
+        "citation": source.citation(question.paragraphs),
+    }
+    data.update(_ANSWERING[question.kind](question))
+    return data
+
+
+def _free_recall(question: Question) -> dict[str, Any]:
+    return {"answer": str(inline(question.answer))}
+
+
+def _type_in(question: Question) -> dict[str, Any]:
+    return {"answer": str(inline(question.answer)), "accept": [plain(a) for a in (question.answer, *question.accept)]}
+
+
+def _choice(question: Question) -> dict[str, Any]:
+    choices = [str(inline(c.text)) for c in question.choices]
+    correct = [i for i, c in enumerate(question.choices) if c.correct]
+    answer = Markup("; ").join(inline(question.choices[i].text) for i in correct)
+    return {"choices": choices, "correct": correct, "answer": str(answer)}
+
+
+def _true_false(question: Question) -> dict[str, Any]:
+    return {"truth": bool(question.truth), "answer": "True" if question.truth else "False"}
+
+
+def _cloze(question: Question) -> dict[str, Any]:
+    gaps = cloze.deletions(question.prompt)
+    text = _with_markers(question.prompt)
+    blanks = [Markup('<span class="gap" data-gap="{}"></span>').format(i) for i in range(len(gaps))]
+    shown = [Markup('<mark class="gap-answer">{}</mark>').format(inline(g.text)) for g in gaps]
+    return {
+        "prompt": str(_fill(inline(text), blanks)),
+        "answer": str(_fill(inline(text), shown)),
+        "gaps": [{"accept": [plain(g.text)], "hint": plain(g.hint), "number": g.number} for g in gaps],
+    }
+
+
+def _with_markers(text: str) -> str:
+    """The cloze text with each deletion replaced by a numbered marker that Markdown passes through."""
+    text = text.replace(_GAP_OPEN, "").replace(_GAP_CLOSE, "")
+    counter = iter(range(len(cloze.deletions(text))))
+    return cloze.DELETION.sub(lambda _: f"{_GAP_OPEN}{next(counter)}{_GAP_CLOSE}", text)
+
+
+def _fill(html: Markup, parts: list[Markup]) -> Markup:
+    """Put each gap's HTML where its marker is in the rendered cloze text."""
+    out = str(html)
+    for i, part in enumerate(parts):
+        out = out.replace(f"{_GAP_OPEN}{i}{_GAP_CLOSE}", str(part), 1)
+    return Markup(out)
+
+
+_ANSWERING = {
+    Kind.BASIC: _free_recall,
+    Kind.REVERSED: _free_recall,
+    Kind.TYPE_IN: _type_in,
+    Kind.CHOICE: _choice,
+    Kind.TRUE_FALSE: _true_false,
+    Kind.CLOZE: _cloze,
+}

@@ -1,0 +1,358 @@
+"""`studydeck quiz`, driven through a pseudo-terminal as a learner would use it, and its progress file."""
+
+from __future__ import annotations
+
+import builtins
+import os
+import signal
+import sqlite3
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pexpect
+import pytest
+from fsrs import Card, Rating, Scheduler
+
+from studydeck.cli import main
+from studydeck.progress import parse, stamp
+from studydeck.model import Kind, Question
+from studydeck.quiz import Item, _letters, answer_text, card_prompt, items, when
+
+GRADE = "Grade: 1 Again · 2 Hard · 3 Good · 4 Easy"
+REVEAL = "press Enter to see it > "
+# The scaffold bank's cards in bank order: a reversed question gives two, the cloze one per deletion number.
+CARDS = [("two-bulges", ""), ("spring-tide-term", ""), ("spring-tide-term", "reverse"), ("two-high-tides", "c1"),
+         ("two-high-tides", "c2"), ("sun-vs-moon", ""), ("spring-when", ""), ("spring-season", "")]
+
+
+@pytest.fixture
+def bank(tmp_path: Path) -> Path:
+    project = tmp_path / "bank"
+    assert main(["init", str(project)]) == 0
+    return project
+
+
+@pytest.fixture
+def progress(tmp_path: Path) -> Path:
+    return tmp_path / "progress.sqlite3"
+
+
+def spawn(bank: Path, progress: Path, *args: str, color: bool = False) -> pexpect.spawn:
+    """`studydeck quiz` in a pseudo-terminal wide enough that no line wraps."""
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS", "LINES")}
+    if not color:
+        env["NO_COLOR"] = "1"
+    child = pexpect.spawn(sys.executable, ["-m", "studydeck", "quiz", str(bank), "--progress", str(progress), *args],
+                          env=env, encoding="utf-8", dimensions=(40, 250), timeout=10)
+    child.delaybeforesend = None  # every reply waits for its prompt first
+    return child
+
+
+def reply(child: pexpect.spawn, prompt: str, line: str) -> None:
+    child.expect_exact(prompt)
+    child.sendline(line)
+
+
+def finish(child: pexpect.spawn) -> tuple[str, int]:
+    """The rest of the output and the exit status."""
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.before, child.exitstatus
+
+
+def rows(progress: Path, sql: str) -> list[tuple]:
+    db = sqlite3.connect(progress)
+    try:
+        return db.execute(sql).fetchall()
+    finally:
+        db.close()
+
+
+def test_a_quiz_over_every_kind_records_grades_and_fsrs_schedules(bank: Path, progress: Path) -> None:
+    child = spawn(bank, progress, "--new", "8")
+    child.expect_exact("0 due for review, 8 new (up to 8 new a day, 0 already today), out of 8 cards.")
+    child.expect_exact("[1/8] Short answer · How the Moon Makes the Tides")
+    reply(child, REVEAL, "")
+    child.expect_exact("Answer: Two, one facing the Moon and one on the far side.")
+    child.expect_exact("The Moon pulls the near ocean towards it and leaves the far ocean behind.")
+    child.expect_exact("  “the water forms two bulges at once”")
+    child.expect_exact("  — Your Name, “How the Moon Makes the Tides”, Your class notes, 2026, ¶2 [tides#2]")
+    reply(child, GRADE, "4")
+    child.expect_exact("Next time: in ")
+    reply(child, REVEAL, "")                      # spring-tide-term
+    reply(child, GRADE, "again")
+    child.expect_exact("Next time: in 1 minute.")
+    child.expect_exact("Term and definition, the other way")
+    child.expect_exact("Which term is this?")
+    reply(child, REVEAL, "")
+    child.expect_exact("Answer: Spring tide")
+    reply(child, GRADE, "e")
+    child.expect_exact("Most coasts see […] high tides in a little more than 24 hours.")
+    reply(child, "Gap > ", " TWO ")
+    child.expect_exact("✔ Right.")
+    reply(child, "[Enter: Good] > ", "")           # the suggested grade for a right answer
+    child.expect_exact("Next time: in 10 minutes.")
+    child.expect_exact("Most coasts see two high tides in a little more than […: a duration].")
+    reply(child, "Gap (a duration) > ", "a day")
+    child.expect_exact("Gap: the answer is “24 hours”, you wrote “a day”")
+    child.expect_exact("✘ Not quite.")
+    reply(child, "[Enter: Again] > ", "")          # the suggested grade for a wrong answer
+    reply(child, "Your answer > ", "  moon! ")     # type-in, forgiving, an accepted alternative
+    child.expect_exact("✔ Right.")
+    child.expect_exact("Also accepted: Moon")
+    reply(child, GRADE, "4")
+    child.expect_exact("At which phases of the Moon do spring tides happen? (choose 2)")
+    child.expect_exact("  D) Last quarter")
+    reply(child, "Your answers (letters, e.g. A C) > ", "e")
+    reply(child, "Type one or more letters from A to D.", "a, C")
+    child.expect_exact("✔ Right.")
+    child.expect_exact("Answer: A) New moon, C) Full moon")
+    reply(child, GRADE, "4")
+    reply(child, "True or false? [t/f] > ", "t")
+    child.expect_exact("✘ Not quite.")
+    child.expect_exact("Answer: False")
+    reply(child, GRADE, "")
+    # the cards that came due again within minutes, in the order they were answered
+    child.expect_exact("[again] Term and definition · How")
+    reply(child, REVEAL, "")
+    reply(child, GRADE, "4")
+    child.expect_exact("[again] Fill in the blanks")
+    child.expect_exact("Most coasts see […] high tides")
+    reply(child, "Gap > ", "two")
+    reply(child, GRADE, "")
+    child.expect_exact("[again] Fill in the blanks")
+    reply(child, "Gap (a duration) > ", "24 hours")
+    reply(child, GRADE, "4")
+    child.expect_exact("[again] True or false")
+    reply(child, "True or false? [t/f] > ", "false")
+    reply(child, GRADE, "4")
+    child.expect_exact("Session: 12 answer(s) to 8 card(s).")
+    child.expect_exact("Checked answers right: 6 of 8.")
+    child.expect_exact("Grades: Again 3 · Hard 0 · Good 2 · Easy 7")
+    child.expect_exact("To look at again:")
+    child.expect_exact("spring-tide-term: Spring tide")
+    child.expect_exact("two-high-tides: Most coasts see two high tides in a little more than […: a duration].")
+    child.expect_exact("spring-season: Spring tides happen only in spring.")
+    child.expect_exact(f"Progress: {progress}")
+    _, status = finish(child)
+    assert status == 0
+
+    reviews = rows(progress, "SELECT question, card, rating, correct, reviewed, due FROM reviews ORDER BY id")
+    assert [(q, c, r, k) for q, c, r, k, _, _ in reviews] == [
+        ("two-bulges", "", 4, None), ("spring-tide-term", "", 1, None), ("spring-tide-term", "reverse", 4, None),
+        ("two-high-tides", "c1", 3, 1), ("two-high-tides", "c2", 1, 0), ("sun-vs-moon", "", 4, 1),
+        ("spring-when", "", 4, 1), ("spring-season", "", 1, 0),
+        ("spring-tide-term", "", 4, None), ("two-high-tides", "c1", 3, 1), ("two-high-tides", "c2", 4, 1),
+        ("spring-season", "", 4, 1)]
+    # FSRS's learning steps: Again -> 1 minute, Good on a new card -> 10 minutes
+    steps = {(q, c, r): parse(due) - parse(at) for q, c, r, _, at, due in reviews[:8]}
+    assert steps[("spring-tide-term", "", 1)] == timedelta(minutes=1)
+    assert steps[("two-high-tides", "c1", 3)] == timedelta(minutes=10)
+    _assert_cards_match_fsrs(progress, reviews)
+
+
+def _assert_cards_match_fsrs(progress: Path, reviews: list[tuple]) -> None:
+    """Replaying each card's answers through FSRS gives the stored state; every card has graduated."""
+    stored = {(q, c): (state, stability, difficulty, parse(due))
+              for q, c, state, stability, difficulty, due in rows(progress,
+              "SELECT question, card, state, stability, difficulty, due FROM cards")}
+    assert sorted(stored) == sorted(CARDS)
+    scheduler = Scheduler(enable_fuzzing=False)
+    for key in CARDS:
+        card = Card(card_id=0)
+        last = None
+        for q, c, rating, _, at, _ in reviews:
+            if (q, c) == key:
+                card, _ = scheduler.review_card(card, Rating(rating), parse(at))
+                last = parse(at)
+        state, stability, difficulty, due = stored[key]
+        assert (state, stability, difficulty) == (card.state.value, pytest.approx(card.stability),
+                                                  pytest.approx(card.difficulty))
+        assert state == 2 and due - last >= timedelta(days=1)  # Review, days away
+
+
+def test_a_killed_quiz_keeps_its_answers_and_the_next_run_asks_only_what_is_due(bank: Path, progress: Path) -> None:
+    child = spawn(bank, progress, "--new", "3")
+    child.expect_exact("0 due for review, 3 new (up to 3 new a day, 0 already today), out of 8 cards.")
+    for _ in range(2):
+        reply(child, REVEAL, "")
+        reply(child, GRADE, "4")
+    child.expect_exact("[3/3] Term and definition, the other way")
+    child.expect_exact(REVEAL)
+    child.kill(signal.SIGKILL)
+    child.close()
+    assert child.signalstatus == signal.SIGKILL
+    assert rows(progress, "PRAGMA integrity_check") == [("ok",)]
+    assert rows(progress, "SELECT question, card, rating FROM reviews ORDER BY id") == [
+        ("two-bulges", "", 4), ("spring-tide-term", "", 4)]
+
+    # the same day: nothing is due yet, one new card is left of today's three
+    child = spawn(bank, progress, "--new", "3")
+    child.expect_exact("0 due for review, 1 new (up to 3 new a day, 2 already today), out of 8 cards.")
+    child.expect_exact("[1/1] Term and definition, the other way")
+    reply(child, REVEAL, "")
+    reply(child, GRADE, "4")
+    output, status = finish(child)
+    assert status == 0 and "[2/" not in output and "Next card due in " in output
+
+    child = spawn(bank, progress, "--new", "3")
+    child.expect_exact("0 due for review, 0 new (up to 3 new a day, 3 already today), out of 8 cards.")
+    child.expect_exact("Nothing is due now.")
+    output, status = finish(child)
+    assert status == 0 and GRADE not in output
+
+    # time passes for one card only: FSRS's stored due date, not the bank order, decides what is asked
+    _set_due(progress, "spring-tide-term", "", datetime.now(timezone.utc) - timedelta(hours=1))
+    child = spawn(bank, progress, "--new", "0")
+    child.expect_exact("1 due for review, 0 new (up to 0 new a day, 3 already today), out of 8 cards.")
+    child.expect_exact("[1/1] Term and definition · How the Moon Makes the Tides")
+    child.expect_exact("Spring tide")
+    reply(child, REVEAL, "")
+    reply(child, GRADE, "3")
+    output, status = finish(child)
+    assert status == 0 and "Session: 1 answer(s) to 1 card(s)." in output
+    due = parse(rows(progress, "SELECT due FROM cards WHERE question = 'spring-tide-term' AND card = ''")[0][0])
+    assert due > datetime.now(timezone.utc) + timedelta(days=1)
+
+
+def _set_due(progress: Path, question: str, card: str, due: datetime) -> None:
+    db = sqlite3.connect(progress)
+    with db:
+        db.execute("UPDATE cards SET due = ? WHERE question = ? AND card = ?", (stamp(due), question, card))
+    db.close()
+
+
+def test_ctrl_c_stops_with_a_summary_and_keeps_the_answers_given(bank: Path, progress: Path) -> None:
+    child = spawn(bank, progress, "--kind", "true-false", "--kind", "type-in")
+    child.expect_exact("0 due for review, 2 new")
+    reply(child, "Your answer > ", "the sun")
+    child.expect_exact("✘ Not quite.")
+    reply(child, GRADE, "")
+    child.expect_exact("True or false? [t/f] > ")
+    child.sendintr()
+    output, status = finish(child)
+    assert status == 130
+    assert "Session: 1 answer(s) to 1 card(s)." in output and "sun-vs-moon: Which body" in output
+    assert rows(progress, "SELECT question, rating, correct FROM reviews") == [("sun-vs-moon", 1, 0)]
+
+
+def test_q_stops_without_recording_the_card_on_screen(bank: Path, progress: Path) -> None:
+    child = spawn(bank, progress, "--kind", "choice")
+    reply(child, "Your answers (letters, e.g. A C) > ", "a c")
+    reply(child, GRADE, "q")
+    output, status = finish(child)
+    assert status == 0 and "Session:" not in output
+    assert rows(progress, "SELECT count(*) FROM reviews") == [(0,)]
+
+
+def test_colour_only_on_a_terminal_without_no_color(bank: Path, progress: Path, capsys, monkeypatch) -> None:
+    child = spawn(bank, progress, "--kind", "true-false", color=True)
+    reply(child, "True or false? [t/f] > ", "f")
+    child.expect_exact("Right.")
+    assert "\x1b[" in child.before + child.after
+    reply(child, GRADE, "4")
+    finish(child)
+    replies = iter(["t", ""])
+    monkeypatch.setattr(builtins, "input", lambda prompt: next(replies))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert main(["quiz", str(bank), "--progress", str(progress), "--kind", "true-false", "--new", "0"]) == 0
+    assert "\x1b[" not in capsys.readouterr().out  # stdout is not a terminal here
+
+
+def scripted(monkeypatch: pytest.MonkeyPatch, *lines: str) -> list[str]:
+    """Answer input() prompts from `lines`, then Ctrl-D; returns the prompts seen."""
+    prompts: list[str] = []
+    feed = iter(lines)
+
+    def fake_input(prompt: str = "") -> str:
+        prompts.append(prompt)
+        try:
+            return next(feed)
+        except StopIteration:
+            raise EOFError from None
+
+    monkeypatch.setattr(builtins, "input", fake_input)
+    return prompts
+
+
+def test_filters_choose_the_cards(bank: Path, progress: Path, monkeypatch, capsys) -> None:
+    scripted(monkeypatch)
+    assert main(["quiz", str(bank), "--progress", str(progress), "--tag", "terms"]) == 0
+    assert "0 due for review, 3 new (up to 20 new a day, 0 already today), out of 3 cards." in capsys.readouterr().out
+    assert main(["quiz", str(bank), "--progress", str(progress), "--source", "tides", "--kind", "cloze"]) == 0
+    assert "out of 2 cards." in capsys.readouterr().out
+    assert main(["quiz", str(bank), "--progress", str(progress), "--source", "elsewhere"]) == 0
+    assert "Nothing is due now." in capsys.readouterr().out
+    assert main(["quiz", str(bank), "--kind", "essay"]) == 2
+
+
+def test_editing_the_bank_keeps_progress_for_unchanged_ids(bank: Path, progress: Path, monkeypatch, capsys) -> None:
+    scripted(monkeypatch, "", "4")
+    assert main(["quiz", str(bank), "--progress", str(progress), "--new", "1"]) == 0
+    questions = bank / "questions.yaml"
+    text = questions.read_text(encoding="utf-8")
+    text = text.replace("How many tidal bulges does the Moon raise at the same time?", "How many bulges are there?")
+    questions.write_text(text.replace("  - id: two-bulges", "  - id: a-new-one\n    source: tides\n"
+                                      "    passage: \"the water forms two bulges at once\"\n"
+                                      "    question: What forms?\n    answer: Two bulges.\n\n  - id: two-bulges", 1),
+                         encoding="utf-8")
+    prompts = scripted(monkeypatch, "", "4")
+    assert main(["quiz", str(bank), "--progress", str(progress), "--new", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "0 due for review, 1 new (up to 2 new a day, 1 already today), out of 9 cards." in out
+    assert "What forms?" in out and "How many bulges" not in out and len(prompts) == 2
+    assert [q for q, in rows(progress, "SELECT question FROM cards ORDER BY introduced")] == ["two-bulges", "a-new-one"]
+
+
+def test_progress_lives_in_the_users_data_directory_by_default(bank: Path, monkeypatch, capsys) -> None:
+    scripted(monkeypatch, "", "3")
+    assert main(["quiz", str(bank), "--new", "1"]) == 0
+    deck_id = next(line.split()[1] for line in (bank / "questions.yaml").read_text().splitlines()
+                   if line.startswith("deck_id:"))
+    expected = Path(os.environ["XDG_DATA_HOME"]) / "studydeck" / "progress" / f"{deck_id}.sqlite3"
+    assert f"Progress: {expected}" in capsys.readouterr().out
+    assert rows(expected, "SELECT count(*) FROM reviews") == [(1,)]
+
+
+def test_a_progress_file_of_another_bank_is_refused(bank: Path, tmp_path: Path, progress: Path, monkeypatch,
+                                                    capsys) -> None:
+    other = tmp_path / "other"
+    main(["init", str(other)])
+    scripted(monkeypatch)
+    assert main(["quiz", str(other), "--progress", str(progress)]) == 0
+    assert main(["quiz", str(bank), "--progress", str(progress)]) == 1
+    assert "holds progress for the bank 'The Tides' (deck_id" in capsys.readouterr().err
+    progress.write_bytes(b"not a database at all")
+    assert main(["quiz", str(other), "--progress", str(progress)]) == 1
+    assert f"cannot use {progress} as a progress file" in capsys.readouterr().err
+
+
+def test_a_bank_with_errors_is_not_quizzed(bank: Path, progress: Path, capsys) -> None:
+    (bank / "questions.yaml").write_text("title: x\nquestions: 3\n", encoding="utf-8")
+    assert main(["quiz", str(bank), "--progress", str(progress)]) == 1
+    out, err = capsys.readouterr()
+    assert "questions.yaml:2:12: error: 'questions' must be a list" in out
+    assert err == "studydeck: 2 error(s) in the bank; fix them to take the quiz\n"
+    assert not progress.exists()
+
+
+def test_letters_and_due_dates_read_naturally() -> None:
+    assert _letters("a c", 4) == {0, 2} and _letters("AC", 4) == {0, 2} and _letters("1, 3", 4) == {0, 2}
+    assert _letters("e", 4) is None and _letters("a?", 4) is None and _letters("", 4) is None
+    now = datetime(2026, 5, 12, 9, 0, tzinfo=timezone.utc)
+    assert when(now + timedelta(seconds=30), now) == "in 1 minute"
+    assert when(now + timedelta(minutes=10), now) == "in 10 minutes"
+    assert when(now + timedelta(hours=5), now) == "in 5 hours"
+    assert when(now + timedelta(days=4), now).startswith("in 4 days (")
+
+
+def test_cards_are_the_ones_anki_would_make() -> None:
+    text = "The {{c1::Moon}} and the {{c1::Sun}} raise **tides** twice in {{c2::a day::a duration}}."
+    gaps = Question("q", Kind.CLOZE, "tides", "p", text)
+    term = Question("t", Kind.REVERSED, "tides", "p", "Spring tide", answer="The *largest* tide.")
+    assert [i.card for i in items([gaps, term])] == ["c1", "c2", "", "reverse"]
+    assert card_prompt(Item(gaps, "c1")) == "The […1] and the […2] raise tides twice in a day."
+    assert card_prompt(Item(gaps, "c2")) == "The Moon and the Sun raise tides twice in […: a duration]."
+    assert answer_text(Item(gaps, "c2")) == "The Moon and the Sun raise tides twice in a day."
+    assert (card_prompt(Item(term, "reverse")), answer_text(Item(term, "reverse"))) == ("The largest tide.", "Spring tide")

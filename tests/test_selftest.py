@@ -1,0 +1,403 @@
+"""The self-test page, driven in the system's headless Chromium through Playwright.
+
+One browser for the module; each test gets a fresh context (so an empty localStorage) on the same page file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from studydeck.answers import key, matches
+from studydeck.build import BuildOptions, build
+from studydeck.cli import main
+from studydeck.render.selftest import script_json
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+EXTRA = """
+  - id: which-body
+    kind: choice
+    source: tides
+    passage: "The Sun raises tides too, but less than half as high as the Moon's."
+    question: Which body raises the *higher* tides?
+    choices: [The Sun, The Moon]
+    answer: The Moon
+    tags: [moon]
+
+  - id: accents
+    kind: type-in
+    source: tides
+    passage: "The Sun raises tides too"
+    question: Type the French name of New Zealand.
+    answer: Nouvelle-Zélande
+
+  - id: injection
+    source: tides
+    passage: "the water forms two bulges at once"
+    question: "</script><script>window.pwned = 1</script> How **many**? <img src=x onerror=\\"window.pwned = 2\\">"
+    answer: "Two </div><script>window.pwned = 3</script>"
+    explanation: "[a link](javascript:window.pwned=4) & \\u2028 [the source](https://example.org/tides)"
+    tags: [evil]
+"""
+# What a learner does to answer each question right, and wrong: (kind of action, right value, wrong value).
+ANSWERS = {
+    "two-bulges": ("recall", True, False),
+    "spring-tide-term": ("recall", True, False),
+    "two-high-tides": ("gaps", ["Two", " 24 HOURS. "], ["three", "a day"]),
+    "sun-vs-moon": ("type", "  THE moon!! ", "the Sun"),
+    "spring-when": ("pick", [0, 2], [0]),
+    "spring-season": ("pick", [1], [0]),
+    "which-body": ("pick", [1], [0]),
+    "accents": ("type", "nouvelle zelande", "Australia"),
+    "injection": ("recall", True, False),
+}
+ORDER = list(ANSWERS)
+
+
+@pytest.fixture(scope="module")
+def bank(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The scaffold bank (one question of every kind) plus a single-answer choice, accents and an attack."""
+    project = tmp_path_factory.mktemp("selftest") / "bank"
+    assert main(["init", str(project)]) == 0
+    with (project / "questions.yaml").open("a", encoding="utf-8") as f:
+        f.write(EXTRA)
+    build(project, BuildOptions(formats=("selftest",)))
+    return project
+
+
+@pytest.fixture(scope="module")
+def page_url(bank: Path) -> str:
+    return (bank / "decks" / "the-tides-selftest.html").as_uri()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    chromium = shutil.which("chromium")
+    assert chromium, "no system Chromium: bash tests/run.sh installs it (never `playwright install`)"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, page_url: str) -> Iterator:
+    """A fresh page (empty storage) on the self-test; fails the test on any script error or network request."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(5000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("request", lambda r: errors.append(f"request {r.url}") if not r.url.startswith("file:") else None)
+    page.goto(page_url)
+    yield page
+    context.close()
+    assert errors == []
+
+
+def current_id(page) -> str:
+    return page.get_attribute("#card", "data-id")
+
+
+def answer(page, right: bool) -> str:
+    """Answer the question on screen, right or wrong, the way a learner would; return its id."""
+    qid = current_id(page)
+    action, good, bad = ANSWERS[qid]
+    value = good if right else bad
+    if action == "recall":
+        page.click("#check")
+        page.click("#knew" if value else "#didnt")
+        return qid
+    if action == "gaps":
+        for i, text in enumerate(value):
+            page.fill(f"input.gap-input[data-gap='{i}']", text)
+    elif action == "type":
+        page.fill("#typed", value)
+    else:
+        for index in value:
+            page.click(f".option >> nth={index}")
+    page.click("#check")
+    return qid
+
+
+def open_options(page) -> None:
+    if page.get_attribute("#options", "open") is None:
+        page.click("#options > summary")
+
+
+def start(page, **filters: str | bool) -> None:
+    """Choose questions in the options panel and start a run."""
+    open_options(page)
+    for name in ("source", "tag", "kind"):
+        page.select_option(f"#f-{name}", str(filters.get(name, "")))
+    for name in ("missed", "shuffle"):
+        page.set_checked(f"#f-{name}", bool(filters.get(name, False)))
+    page.click("#start")
+
+
+def text(page, selector: str) -> str:
+    return page.inner_text(selector)
+
+
+def test_every_kind_answered_right(page) -> None:
+    for n, qid in enumerate(ORDER, start=1):
+        assert text(page, "#position") == f"Question {n} of {len(ORDER)}"
+        assert current_id(page) == qid
+        answer(page, right=True)
+        assert text(page, "#score") == f"Score {n} / {n}"
+        if ANSWERS[qid][0] != "recall":
+            assert text(page, ".verdict") == "✔ Right!"
+            assert "How the Moon Makes the Tides" in text(page, ".citation")
+            assert text(page, ".passage") != ""
+            page.click("#next")
+    assert text(page, "#final-score") == f"You got {len(ORDER)} of {len(ORDER)} right (100%)."
+    assert "No mistakes" in text(page, "#summary")
+
+
+def test_every_kind_answered_wrong_shows_the_right_answer(page) -> None:
+    seen = {}
+    for qid in ORDER:
+        kind = ANSWERS[qid][0]
+        if kind == "recall":
+            page.click("#check")
+            seen[qid] = text(page, "#feedback")
+            page.click("#didnt")
+            continue
+        answer(page, right=False)
+        assert text(page, ".verdict") == "✘ Not quite."
+        seen[qid] = text(page, "#feedback")
+        page.click("#next")
+    assert "Answer: Two, one facing the Moon and one on the far side." in seen["two-bulges"]
+    assert "The Moon pulls the near ocean towards it" in seen["two-bulges"]
+    assert "Answer: Most coasts see two high tides in a little more than 24 hours." in seen["two-high-tides"]
+    assert "Your answer: the Sun" in seen["sun-vs-moon"] and "Answer: the Moon" in seen["sun-vs-moon"]
+    assert "Also accepted: Moon" in seen["sun-vs-moon"]
+    assert "Answer: New moon; Full moon" in seen["spring-when"]
+    assert "Answer: False" in seen["spring-season"]
+    assert "“the water forms two bulges at once”" not in seen["two-bulges"]  # the passage is quoted as is
+    assert "the water forms two bulges at once" in seen["two-bulges"]
+    assert "— Your Name, “How the Moon Makes the Tides”, Your class notes, 2026, ¶2 [tides#2]" in seen["two-bulges"]
+    assert text(page, "#final-score") == f"You got 0 of {len(ORDER)} right (0%)."
+    missed = page.eval_on_selector_all("#missed-list li", "items => items.map(i => i.dataset.id)")
+    assert missed == ORDER
+
+
+def test_wrong_choices_and_gaps_are_marked(page) -> None:
+    start(page, kind="cloze")
+    assert page.get_attribute("input.gap-input[data-gap='1']", "placeholder") == "a duration"
+    assert page.get_attribute("input.gap-input[data-gap='1']", "aria-label") == "Gap 2 of 2 (a duration)"
+    answer(page, right=False)
+    assert page.eval_on_selector_all(".gap-input", "xs => xs.map(x => x.className)") == [
+        "gap-input is-wrong", "gap-input is-wrong"]
+    assert page.eval_on_selector_all(".gap-fix", "xs => xs.map(x => x.textContent)") == ["two", "24 hours"]
+    start(page, kind="choice")
+    answer(page, right=False)  # spring-when: one of the two right choices
+    marks = page.eval_on_selector_all(".option", "xs => xs.map(x => x.className + ':' + x.innerText.split('\\n').pop())")
+    assert marks == ["option is-correct:✔ your choice", "option:First quarter", "option is-correct:✔ correct",
+                     "option:Last quarter"]
+    assert page.is_disabled(".option input >> nth=1")
+    colours = page.eval_on_selector_all(".option", "xs => xs.map(x => getComputedStyle(x).backgroundColor)")
+    assert colours[0] == colours[2] != colours[1]  # a right choice looks right whether it was picked or not
+
+
+def test_summary_groups_by_source_and_tag_and_lists_the_missed(page) -> None:
+    for qid in ORDER:
+        answer(page, right=qid in ("two-bulges", "which-body", "accents"))
+        if page.is_visible("#next"):
+            page.click("#next")
+    summary = text(page, "#summary")
+    assert "You got 3 of 9 right (33%)." in summary
+    rows = page.eval_on_selector_all("#summary table >> nth=0 >> tbody tr", "rs => rs.map(r => r.innerText)")
+    assert [re.sub(r"\s+", " ", r) for r in rows] == ["How the Moon Makes the Tides 3 / 9 33%"]
+    tags = page.eval_on_selector_all("#summary table >> nth=1 >> tbody tr", "rs => rs.map(r => r.innerText)")
+    assert [re.sub(r"\s+", " ", r) for r in tags] == [
+        "#evil 0 / 1 0%", "#sun 0 / 2 0%", "#terms 0 / 2 0%", "#moon 2 / 5 40%", "#easy 1 / 1 100%"]
+    missed = page.eval_on_selector_all("#missed-list li", "items => items.map(i => i.dataset.id)")
+    assert missed == [q for q in ORDER if q not in ("two-bulges", "which-body", "accents")]
+    page.click("text=Try the 6 missed again")
+    assert text(page, "#position") == "Question 1 of 6"
+    assert current_id(page) == "spring-tide-term"
+
+
+def test_filters_choose_the_questions(page) -> None:
+    open_options(page)
+    page.select_option("#f-kind", "type-in")
+    assert text(page, "#f-count") == "2 questions match."
+    start(page, kind="type-in")
+    assert page.get_attribute("#options", "open") is None  # closed, so a phone shows the question
+    assert text(page, "#position") == "Question 1 of 2"
+    assert [current_id(page)] == ["sun-vs-moon"]
+    start(page, tag="terms")
+    ids = []
+    for _ in range(2):
+        ids.append(answer(page, right=True))
+    assert ids == ["spring-tide-term", "spring-season"]
+    start(page, source="tides", tag="moon", kind="choice")
+    assert text(page, "#position") == "Question 1 of 2"
+    start(page, shuffle=True)
+    assert text(page, "#position") == f"Question 1 of {len(ORDER)}"
+    # only the ones I missed: miss one, then filter
+    start(page, kind="true-false")
+    answer(page, right=False)
+    open_options(page)
+    page.set_checked("#f-missed", True)
+    page.select_option("#f-kind", "")
+    page.select_option("#f-tag", "")
+    assert text(page, "#f-count") == "1 question matches."
+    page.click("#start")
+    assert current_id(page) == "spring-season" and text(page, "#position") == "Question 1 of 1"
+
+
+def test_progress_survives_a_reload_and_reset_forgets_it(page) -> None:
+    answer(page, right=True)
+    answer(page, right=False)
+    page.reload()
+    assert text(page, "#position") == f"Question 3 of {len(ORDER)}"
+    assert text(page, "#score") == "Score 1 / 2"
+    assert current_id(page) == "two-high-tides"
+    open_options(page)
+    assert "answered 2 of 9 questions; 1 right" in text(page, "#overall")
+    stored = json.loads(page.evaluate("localStorage.getItem('studydeck:the-tides')"))
+    assert stored["last"] == {"two-bulges": 1, "spring-tide-term": 0}
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#reset")
+    assert text(page, "#position") == f"Question 1 of {len(ORDER)}"
+    assert text(page, "#score") == "Score 0 / 0"
+    page.reload()
+    assert text(page, "#score") == "Score 0 / 0"
+    assert json.loads(page.evaluate("localStorage.getItem('studydeck:the-tides')"))["last"] == {}
+
+
+def test_a_finished_run_shows_its_results_after_a_reload(page) -> None:
+    start(page, kind="true-false")
+    answer(page, right=True)
+    page.reload()
+    assert text(page, "#final-score") == "You got 1 of 1 right (100%)."
+
+
+def test_keyboard_only(page) -> None:
+    start(page, kind="choice")
+    page.keyboard.press("1")
+    page.keyboard.press("c")
+    page.keyboard.press("Enter")
+    assert text(page, ".verdict") == "✔ Right!"
+    page.keyboard.press("Enter")
+    page.keyboard.press("b")
+    page.keyboard.press("Enter")
+    assert text(page, ".verdict") == "✔ Right!"
+    start(page, kind="true-false")
+    page.keyboard.press("f")
+    page.keyboard.press("Enter")
+    assert text(page, ".verdict") == "✔ Right!"
+    start(page, kind="type-in")
+    page.keyboard.type("moon")  # the field has the focus: letters are typed, not shortcuts
+    page.keyboard.press("Enter")
+    assert text(page, ".verdict") == "✔ Right!"
+    page.keyboard.press("Enter")
+    assert current_id(page) == "accents"
+    start(page, kind="basic")
+    page.keyboard.press(" ")
+    assert "Answer: Two" in text(page, "#feedback")
+    page.keyboard.press("y")
+    assert text(page, "#score") == "Score 1 / 1"
+
+
+def test_script_in_the_bank_stays_text(page) -> None:
+    start(page, tag="evil")
+    assert text(page, "#prompt").startswith("</script><script>window.pwned = 1</script> How many? <img src=x")
+    assert page.eval_on_selector("#prompt", "p => p.querySelector('script, img') === null")
+    assert page.inner_html("#prompt").count("<strong>many</strong>") == 1  # Markdown still works
+    page.click("#check")
+    assert "Two </div><script>window.pwned = 3</script>" in text(page, "#feedback")
+    assert page.eval_on_selector("#feedback", "f => f.querySelector('script, a[href^=javascript]') === null")
+    assert page.get_attribute("#feedback a", "target") == "_blank"
+    page.click("#knew")
+    assert page.evaluate("window.pwned") is None
+    assert page.evaluate("document.scripts.length") == 2
+
+
+def test_the_data_cannot_close_its_script_element(bank: Path) -> None:
+    html = (bank / "decks" / "the-tides-selftest.html").read_text(encoding="utf-8")
+    assert html.count("<script") == 2 and html.count("</script") == 2
+    assert "\u2028" not in html and "\u2029" not in html
+    assert str(script_json({"a": "</script>&\u2028\u2029"})) == '{"a":"\\u003c/script\\u003e\\u0026\\u2028\\u2029"}'
+
+
+def test_narrow_phone_screen_has_no_sideways_scrolling(browser, page_url: str) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True)
+    context.set_default_timeout(5000)
+    page = context.new_page()
+    page.goto(page_url)
+    widths = []
+    for qid in ORDER:
+        widths.append(page.evaluate("document.documentElement.scrollWidth"))
+        answer(page, right=False)
+        widths.append(page.evaluate("document.documentElement.scrollWidth"))
+        if page.is_visible("#next"):
+            page.click("#next")
+    open_options(page)
+    widths.append(page.evaluate("document.documentElement.scrollWidth"))
+    assert page.is_visible("#summary")
+    assert max(widths) <= 360
+    context.close()
+
+
+def test_the_page_is_the_same_bytes_on_every_build(bank: Path, tmp_path: Path) -> None:
+    build(bank, BuildOptions(formats=("selftest",), out=tmp_path))
+    assert (tmp_path / "the-tides-selftest.html").read_bytes() == (bank / "decks" / "the-tides-selftest.html").read_bytes()
+
+
+@pytest.mark.parametrize(("typed", "answer", "right"), [
+    ("  THE moon!! ", "the Moon", True),
+    ("nouvelle zelande", "Nouvelle-Zélande", True),
+    ("NOUVELLE–ZÉLANDE.", "Nouvelle-Zélande", True),
+    ("24hours", "24 hours", True),
+    ("the sun", "the Moon", False),
+    ("", "the Moon", False),
+    ("   ", "?", False),
+    ("?", "?", True),
+    ("東京", "東京", True),
+    ("**two**", "two", True),
+])
+def test_typed_answers_are_compared_forgivingly(typed: str, answer: str, right: bool) -> None:
+    assert matches(typed, [answer]) is right
+    assert key("Crème Brûlée!") == "cremebrulee"
+
+
+def test_a_project_can_replace_the_pages_style_and_script(tmp_path: Path) -> None:
+    project = tmp_path / "bank"
+    main(["init", str(project)])
+    (project / "templates" / "selftest").mkdir(parents=True)
+    (project / "templates" / "selftest" / "style.css").write_text("body { color: {{ purple }}; }\n", encoding="utf-8")
+    build(project, BuildOptions(formats=("selftest",)))
+    html = (project / "decks" / "the-tides-selftest.html").read_text(encoding="utf-8")
+    assert "<style>\nbody { color: {{ purple }}; }\n\n</style>" in html  # verbatim: CSS is no Jinja template
+    assert "function answerKey(text)" in html
+
+
+def test_the_default_banks_page_has_every_gap_and_is_committed_up_to_date(default_bank: Path, tmp_path: Path) -> None:
+    from studydeck import load_checked
+    from studydeck.render.selftest import page_data
+
+    data = page_data(load_checked(default_bank))
+    assert len(data["questions"]) == 281
+    for q in data["questions"]:
+        assert "\ue000" not in q["prompt"] + q["answer"] and "\ue001" not in q["prompt"] + q["answer"], q["id"]
+        if q["kind"] == "cloze":
+            assert [int(n) for n in re.findall(r'data-gap="(\d+)"', q["prompt"])] == list(range(len(q["gaps"]))), q["id"]
+            assert q["answer"].count('<mark class="gap-answer">') == len(q["gaps"]), q["id"]
+        if q["kind"] == "type-in":
+            assert all(key(a) for a in q["accept"]), q["id"]
+    build(default_bank, BuildOptions(formats=("selftest",), out=tmp_path))
+    committed = default_bank / "decks" / "nato-japan-selftest.html"
+    assert (tmp_path / "nato-japan-selftest.html").read_bytes() == committed.read_bytes(), (
+        "decks/ is out of date: run `.venv/bin/studydeck build` in the repository and commit decks/")
