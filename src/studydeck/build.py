@@ -61,9 +61,9 @@ Renderer = Callable[[Bank, BuildContext], Rendered]
 
 def _renderers() -> dict[str, Renderer]:
     # Imported here so that `studydeck --help` and `check` never load genanki or Jinja.
-    from .render import anki
+    from .render import anki, html
 
-    return {"anki": anki.render}
+    return {"anki": anki.render, "html": html.render}
 
 
 def build(project: str | Path, options: BuildOptions | None = None) -> BuildResult:
