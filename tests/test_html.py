@@ -1,4 +1,4 @@
-"""Printable worksheets and answer keys: golden HTML, what a worksheet must never show, and templates.
+"""Printable worksheets and answer keys: golden HTML, what a worksheet must never show, selection, and templates.
 
 Golden files live in tests/snapshots/. After an intended change of the HTML, regenerate them with
     STUDYDECK_UPDATE_SNAPSHOTS=1 .venv/bin/python -m pytest tests/test_html.py
@@ -235,6 +235,40 @@ def test_a_single_version_keeps_the_authored_order_but_shuffles_choices(default_
     assert [q.id for q in asked.values()] == by_source
     firsts = [_letters(items(worksheet)[n], q).startswith("A") for n, q in asked.items() if q.kind is Kind.CHOICE]
     assert sum(firsts) < 0.5 * len(firsts)
+
+
+def test_selection_by_source_tag_kind_and_sample(printable: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    decks = printable / "decks"
+
+    def numbers(*args: str) -> int:
+        assert main(["build", str(printable), *args]) == 0, capsys.readouterr().err
+        return len(items((decks / "printable-worksheet.html").read_text(encoding="utf-8")))
+
+    assert numbers() == 10
+    assert numbers("--source", "kantei") == 3
+    assert numbers("--tag", "terms", "--tag", "japan") == 5
+    assert numbers("--kind", "choice", "--kind", "cloze") == 4
+    assert numbers("--source", "tides", "--kind", "true-false") == 1
+    assert numbers("--sample", "4", "--seed", "x") == 4
+    sample = (decks / "printable-worksheet.html").read_text(encoding="utf-8")
+    assert numbers("--sample", "4", "--seed", "x") == 4
+    assert (decks / "printable-worksheet.html").read_text(encoding="utf-8") == sample
+
+
+def test_build_help_lists_the_printing_options(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "--help"]) == 0
+    out = capsys.readouterr().out
+    for option in ("--paper [a4|letter]", "--group-by [source|kind]", "--source ID", "--tag TAG", "--kind",
+                   "--sample N", "--seed TEXT", "--versions N"):
+        assert option in out
+
+
+def test_selection_errors_are_reported(printable: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", str(printable), "--source", "tidse", "--tag", "nope"]) == 1
+    assert "the bank has no source 'tidse', no tag 'nope'; nothing was built" in capsys.readouterr().err
+    assert main(["build", str(printable), "--source", "kantei", "--kind", "basic"]) == 1
+    assert "no question matches the selection" in capsys.readouterr().err
+    assert not (printable / "decks" / "printable-worksheet.html").exists()
 
 
 def test_group_by_kind_makes_a_section_per_kind(printable: Path) -> None:
