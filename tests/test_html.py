@@ -294,6 +294,12 @@ def test_a_bank_template_overrides_and_extends_the_builtin_one(printable: Path) 
     _assert_key_matches(load_checked(printable), files["printable-worksheet.html"], files["printable-key.html"])
 
 
+def test_the_default_bank_uses_its_own_worksheet_template(default_bank: Path) -> None:
+    worksheet = _build(default_bank)["nato-japan-worksheet.html"]
+    assert "The questions are on the five articles of the NATO–Japan reader." in worksheet
+    assert "Answer all 282 questions. How to answer:" in worksheet
+
+
 @pytest.mark.parametrize(("template", "content", "message"), [
     ("key.html.jinja", '{% extends "builtin/key.html.jinja" %}\n{% block fields %}\n{{ teacher_name }}\n'
                        "{% endblock %}\n", "key.html.jinja:3: 'teacher_name' is undefined"),
