@@ -1,4 +1,5 @@
-"""Printable worksheets and answer keys: golden HTML, what a worksheet must never show, selection, and templates.
+"""Printable worksheets and answer keys: golden HTML, what a worksheet must never show, templates, and real
+printing through headless Chromium on A4 and Letter, read back with poppler.
 
 Golden files live in tests/snapshots/. After an intended change of the HTML, regenerate them with
     STUDYDECK_UPDATE_SNAPSHOTS=1 .venv/bin/python -m pytest tests/test_html.py
@@ -10,6 +11,10 @@ from __future__ import annotations
 import html
 import os
 import re
+import shutil
+import subprocess
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -18,20 +23,22 @@ from studydeck import load_checked
 from studydeck.build import BuildOptions, build
 from studydeck.cli import main
 from studydeck.cloze import DELETION, deletions
-from studydeck.errors import TemplateError
+from studydeck.errors import BuildError, TemplateError
 from studydeck.model import Bank, Kind, Question
 from studydeck.render.text import plain
 from studydeck.select import Selection
 
 from .conftest import REPO, copy_case
-from .printtools import flat, items, squash, visible_text
+from .printtools import MM, PAPERS, Page, flat, items, pdfinfo, read_pdf, squash, visible_text
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 UPDATE = os.environ.get("STUDYDECK_UPDATE_SNAPSHOTS") == "1"
+JAPANESE = "首相官邸ホームページ"
+TOP_MARGIN, GUTTER = 20 * MM, 8 * MM  # from print.css.jinja: @page margin-top, width of the number column
 
 
 def _build(project: Path, **options: object) -> dict[str, str]:
-    """Build only the printable documents; file name -> text (or bytes for PDFs, as latin-1 text)."""
+    """Build only the printable documents; HTML file name -> its text."""
     result = build(project, BuildOptions(formats=("html",), **options))  # type: ignore[arg-type]
     return {p.name: p.read_text(encoding="utf-8") for p in result.outputs if p.suffix == ".html"}
 
@@ -141,6 +148,119 @@ def printable(tmp_path: Path) -> Path:
 @pytest.fixture(scope="module")
 def default_questions() -> Bank:
     return load_checked(REPO)
+
+
+@dataclass(frozen=True)
+class Printed:
+    """The default bank's worksheet and key, as HTML and as printed pages, on one paper size."""
+
+    paper: str
+    worksheet: str
+    key: str
+    worksheet_pages: list[Page]
+    key_pages: list[Page]
+    folder: Path
+
+
+@pytest.fixture(scope="module", params=["a4", "letter"])
+def printed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Printed:
+    """The whole default bank printed once per paper size by studydeck's own --pdf (headless Chromium)."""
+    bank = tmp_path_factory.mktemp(f"print-{request.param}")
+    shutil.copy(REPO / "questions.yaml", bank / "questions.yaml")
+    for folder in ("sources", "templates"):
+        shutil.copytree(REPO / folder, bank / folder)
+    build(bank, BuildOptions(formats=("html",), paper=request.param, pdf=True))
+    decks = bank / "decks"
+    return Printed(request.param, (decks / "nato-japan-worksheet.html").read_text(encoding="utf-8"),
+                   (decks / "nato-japan-key.html").read_text(encoding="utf-8"),
+                   read_pdf(decks / "nato-japan-worksheet.pdf"), read_pdf(decks / "nato-japan-key.pdf"), decks)
+
+
+# ---- printed on paper ------------------------------------------------------------------------------------------
+
+def _numbers(pages: list[Page]) -> dict[int, tuple[Page, float]]:
+    """Where each question number is printed: a word like `12.` in the number column left of the text."""
+    left = min(w.x0 for page in pages for w in page.words)
+    found: dict[int, tuple[Page, float]] = {}
+    for page in pages:
+        for word in page.words:
+            if re.fullmatch(r"\d+\.", word.text) and word.x1 < left + GUTTER:
+                assert int(word.text[:-1]) not in found, f"{word.text} printed twice"
+                found[int(word.text[:-1])] = (page, word.middle)
+    return found
+
+
+def _body_words(page: Page) -> list:
+    """The words between the running header and footer."""
+    return [w for w in page.words if TOP_MARGIN - 1 < w.y0 < page.height - 15 * MM]
+
+
+def test_pages_have_the_chosen_paper_size(printed: Printed) -> None:
+    width, height = PAPERS[printed.paper]
+    for name, pages in (("worksheet", printed.worksheet_pages), ("key", printed.key_pages)):
+        assert len(pages) > 5
+        for page in pages:
+            assert abs(page.width - width) < 1.5 and abs(page.height - height) < 1.5, f"{name} page {page.number}"
+        info = pdfinfo(printed.folder / f"nato-japan-{name}.pdf")
+        assert info["Page size"].endswith("(A4)" if printed.paper == "a4" else "(letter)")
+        assert info["Pages"] == str(len(pages))
+
+
+def test_every_page_has_the_title_and_its_page_number(printed: Printed, default_questions: Bank) -> None:
+    for pages, label in ((printed.worksheet_pages, "Worksheet"), (printed.key_pages, "Answerkey")):
+        for page in pages:
+            text = page.text
+            assert squash(default_questions.title) in text and label in text
+            assert f"Page{page.number}of{len(pages)}" in text
+
+
+def test_every_question_number_is_printed_once(printed: Printed, default_questions: Bank) -> None:
+    expected = list(range(1, len(default_questions.questions) + 1))
+    for pages in (printed.worksheet_pages, printed.key_pages):
+        assert sorted(_numbers(pages)) == expected
+
+
+@pytest.mark.parametrize("document", ["worksheet", "key"])
+def test_no_question_is_split_across_pages(printed: Printed, document: str) -> None:
+    """Each question, stem to last choice, answer line or answer, is printed between its number and the next
+    number on the same page (or that page's end). Ruled lines are not text: that none spills over shows in
+    every page starting with a number or a heading at the very top."""
+    pages = printed.worksheet_pages if document == "worksheet" else printed.key_pages
+    page_html = printed.worksheet if document == "worksheet" else printed.key
+    where = _numbers(pages)
+    for number, body in items(page_html).items():
+        page, top = where[number]
+        below = [y for p, y in where.values() if p is page and y > top + 1]
+        printed_there = Counter(page.band(top - 5, min(below, default=page.height) - 5))
+        missing = Counter(visible_text(body)) - printed_there
+        assert not missing, f"{document} question {number} is split: {''.join(missing.elements())[:40]}"
+    for page in pages[1:]:
+        top = min(_body_words(page), key=lambda w: (w.y0, w.x0))
+        assert top.y0 < TOP_MARGIN + 8, f"{document} page {page.number} starts with the rest of a question"
+
+
+def test_no_answer_is_printed_on_the_worksheet(printed: Printed, default_questions: Bank) -> None:
+    text = "".join(page.text for page in printed.worksheet_pages)
+    checked = _checked_answers(default_questions)
+    assert len(checked) > 0.8 * len(default_questions.questions) * 2  # explanations and passages at least
+    leaked = [t for t in checked if flat(t) in text]
+    assert not leaked, f"answers printed on the worksheet: {leaked[:5]}"
+
+
+def test_every_answer_is_printed_in_the_key(printed: Printed, default_questions: Bank) -> None:
+    asked = _match(default_questions, printed.worksheet)
+    where = _numbers(printed.key_pages)
+    for number, question in asked.items():
+        page = where[number][0].text
+        missing = [t for t in _key_texts(question) if flat(t) not in page]
+        assert not missing, f"key entry {number} ({question.id}) lacks {missing}"
+
+
+def test_japanese_text_survives_printing(printed: Printed) -> None:
+    fonts = subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True, text=True).stdout
+    assert "Noto" in fonts, "no Japanese font installed: bash tests/run.sh installs fonts-noto-cjk"
+    assert JAPANESE in "".join(p.text for p in printed.worksheet_pages)
+    assert JAPANESE in "".join(p.text for p in printed.key_pages)
 
 
 # ---- the HTML --------------------------------------------------------------------------------------------------
@@ -259,7 +379,7 @@ def test_build_help_lists_the_printing_options(capsys: pytest.CaptureFixture[str
     assert main(["build", "--help"]) == 0
     out = capsys.readouterr().out
     for option in ("--paper [a4|letter]", "--group-by [source|kind]", "--source ID", "--tag TAG", "--kind",
-                   "--sample N", "--seed TEXT", "--versions N"):
+                   "--sample N", "--seed TEXT", "--versions N", "--pdf"):
         assert option in out
 
 
@@ -324,3 +444,11 @@ def test_a_broken_template_fails_the_build_and_changes_nothing(printable: Path, 
     assert message in str(raised.value)
 
 
+def test_pdf_without_chromium_is_a_clear_error(printable: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("STUDYDECK_CHROMIUM", "no-such-browser")
+    assert main(["build", str(printable), "--pdf"]) == 1
+    assert "studydeck: --pdf needs Chromium, and no-such-browser was not found" in capsys.readouterr().err
+    assert not (printable / "decks").exists()
+    with pytest.raises(BuildError):
+        build(printable, BuildOptions(formats=("html",), pdf=True))

@@ -71,8 +71,10 @@ def check(project: Path, strict: bool) -> None:
               help="Seed of the sample and of the shuffled orders: the same seed gives the same files.")
 @click.option("--versions", type=click.IntRange(1, 26), default=1, show_default=True, metavar="N",
               help="Versions A, B, ... with their own question and choice order, each with its own key.")
+@click.option("--pdf", is_flag=True, help="Also print every worksheet and key to PDF (needs Chromium).")
 def build(project: Path, strict: bool, out: Path | None, paper: str, group_by: str, sources: tuple[str, ...],
-          tags: tuple[str, ...], kinds: tuple[str, ...], sample: int | None, seed: str, versions: int) -> None:
+          tags: tuple[str, ...], kinds: tuple[str, ...], sample: int | None, seed: str, versions: int,
+          pdf: bool) -> None:
     """Check the bank, then build the Anki deck, printable worksheets and answer keys, and self-test into decks/.
 
     The options from --paper on shape the worksheets and keys; the Anki deck always holds every question.
@@ -83,7 +85,7 @@ def build(project: Path, strict: bool, out: Path | None, paper: str, group_by: s
 
     selection = Selection(sources, tags, tuple(Kind(k) for k in kinds), sample, seed)
     options = BuildOptions(out=out, strict=strict, paper=paper, group_by=group_by, selection=selection,
-                           versions=versions)
+                           versions=versions, pdf=pdf)
     try:
         result = run_build(project, options)
     except InputError as e:

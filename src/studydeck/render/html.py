@@ -117,7 +117,7 @@ class Document:
 
 
 def render(bank: Bank, context: BuildContext) -> Rendered:
-    """A worksheet and an answer key per version."""
+    """A worksheet and an answer key per version, and their PDFs with `--pdf`."""
     options = context.options
     questions = select(bank, options.selection)
     env = templating.environment(context.project)
@@ -127,7 +127,12 @@ def render(bank: Bank, context: BuildContext) -> Rendered:
         for kind in DOCUMENTS:
             page = templating.render(env, f"{kind}.html.jinja", page_context(bank, groups, kind, letter, options.paper))
             documents[file_stem(bank, kind, letter)] = page.encode("utf-8")
-    return Rendered([Output(f"{stem}.html", data) for stem, data in documents.items()])
+    outputs = [Output(f"{stem}.html", data) for stem, data in documents.items()]
+    if options.pdf:
+        from .pdf import print_pdfs
+
+        outputs += [Output(f"{stem}.pdf", data) for stem, data in print_pdfs(documents).items()]
+    return Rendered(outputs)
 
 
 def letters(versions: int) -> list[str]:
