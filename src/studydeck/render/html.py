@@ -37,7 +37,8 @@ INSTRUCTIONS = {
     Kind.BASIC: "Answer on the lines, in a sentence or two.",
 }
 DOCUMENTS = {"worksheet": "Worksheet", "key": "Answer key"}
-PAGE_SIZES = {"a4": "A4", "letter": "letter"}
+PAGE_SIZES = {"a4": "A4", "letter": "letter"}  # CSS @page size keywords
+PAPER_NAMES = {"a4": "A4", "letter": "US Letter"}
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,11 @@ class Document:
     paper: str
     page_size: str
     count: int
+
+    @property
+    def paper_name(self) -> str:
+        """The paper as a print dialog names it: `A4` or `US Letter`."""
+        return PAPER_NAMES[self.paper]
 
     @property
     def heading(self) -> str:
