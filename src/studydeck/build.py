@@ -65,9 +65,9 @@ Renderer = Callable[[Bank, BuildContext], Rendered]
 
 def _renderers() -> dict[str, Renderer]:
     # Imported here so that `studydeck --help` and `check` never load genanki or Jinja.
-    from .render import anki, selftest
+    from .render import anki, html, selftest
 
-    return {"anki": anki.render, "selftest": selftest.render}
+    return {"anki": anki.render, "html": html.render, "selftest": selftest.render}
 
 
 Progress = Callable[[str], None]

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import click
 
+from .build import GROUPS, PAPERS
 from .errors import StudydeckError
+from .model import Kind
 
 PROJECT = click.argument("project", default=".", type=click.Path(file_okay=False, path_type=Path))
 
@@ -61,15 +63,38 @@ def check(project: Path, strict: bool, no_cache: bool) -> None:
 @PROJECT
 @click.option("--strict", is_flag=True, help="Refuse to build when there are warnings too.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: PROJECT/decks).")
+@click.option("--paper", type=click.Choice(PAPERS), default="a4", show_default=True,
+              help="Paper of the worksheets and answer keys.")
+@click.option("--group-by", type=click.Choice(GROUPS), default="source", show_default=True,
+              help="Group the worksheet's questions by source or by kind.")
+@click.option("--source", "sources", multiple=True, metavar="ID", help="Only questions on this source (repeatable).")
+@click.option("--tag", "tags", multiple=True, metavar="TAG", help="Only questions with this tag (repeatable).")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice([k.value for k in Kind]),
+              help="Only questions of this kind (repeatable).")
+@click.option("--sample", type=click.IntRange(min=1), metavar="N", help="A random sample of N of the chosen questions.")
+@click.option("--seed", default="studydeck", show_default=True,
+              help="Seed of the sample and of the shuffled orders: the same seed gives the same files.")
+@click.option("--versions", type=click.IntRange(1, 26), default=1, show_default=True, metavar="N",
+              help="Versions A, B, ... with their own question and choice order, each with its own key.")
+@click.option("--pdf", is_flag=True, help="Also print every worksheet and key to PDF (needs Chromium).")
 @click.option("--no-cache", is_flag=True, help="Parse every question again (the cache only saves time).")
-def build(project: Path, strict: bool, out: Path | None, no_cache: bool) -> None:
-    """Check the bank, then build the Anki deck, printable quizzes and self-test into decks/."""
+def build(project: Path, strict: bool, out: Path | None, paper: str, group_by: str, sources: tuple[str, ...],
+          tags: tuple[str, ...], kinds: tuple[str, ...], sample: int | None, seed: str, versions: int,
+          pdf: bool, no_cache: bool) -> None:
+    """Check the bank, then build the Anki deck, printable worksheets and answer keys, and self-test into decks/.
+
+    The options from --paper on shape the worksheets and keys; the Anki deck always holds every question.
+    """
     from .build import BuildOptions, build as run_build
     from .errors import InputError
+    from .select import Selection
 
+    selection = Selection(sources, tags, tuple(Kind(k) for k in kinds), sample, seed)
+    options = BuildOptions(out=out, strict=strict, paper=paper, group_by=group_by, selection=selection,
+                           versions=versions, pdf=pdf, use_cache=not no_cache)
     try:
         with _progress_line() as progress:
-            result = run_build(project, BuildOptions(out=out, strict=strict, use_cache=not no_cache), progress)
+            result = run_build(project, options, progress)
     except InputError as e:
         for problem in e.problems:
             click.echo(str(problem))

@@ -28,7 +28,12 @@ class TemplateError(StudydeckError):
 
 
 class BuildError(StudydeckError):
-    """Raised when an output cannot be written; the previous outputs are left as they were."""
+    """Raised when an output cannot be produced (e.g. no browser to print a PDF) or written; the previous
+    outputs are left as they were."""
+
+
+class SelectionError(StudydeckError):
+    """Raised when the options that choose questions name an unknown source or tag, or choose none."""
 
 
 class Severity(Enum):

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from ..errors import TemplateError
 from .text import inline, plain, quote
@@ -33,8 +34,15 @@ def environment(project: Path | None) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=inline, plain=plain, quote=quote)
+    env.filters.update(md=inline, plain=plain, quote=quote, css_string=css_string)
     return env
+
+
+def css_string(text: str) -> Markup:
+    """Text as a quoted CSS string (for `content:` in a stylesheet): every character that could end the
+    string, the declaration or the <style> element is written as a CSS escape."""
+    escaped = "".join(f"\\{ord(c):x} " if c in '"\\<>&\'' or ord(c) < 32 else c for c in str(text))
+    return Markup(f'"{escaped}"')
 
 
 def render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
@@ -46,6 +54,8 @@ def render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> st
     except jinja2.TemplateNotFound as e:
         raise TemplateError(f"template not found: {e.name}") from e
     except jinja2.UndefinedError as e:
+        raise TemplateError(f"{_where(e)}: {e.message}") from e
+    except jinja2.TemplateError as e:
         raise TemplateError(f"{_where(e)}: {e.message}") from e
 
 
