@@ -23,3 +23,13 @@ def test_the_fast_path_gives_exactly_what_the_parser_gives(text: str) -> None:
 def test_plain_drops_markup_and_quote_keeps_lines_escaped() -> None:
     assert plain("the **Moon** and `x`") == "the Moon and x"
     assert quote("a < b\nc") == "a &lt; b<br>c"
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab \"'*_`<>&[]()!~\\\n1.#-日")), max_size=40))
+def test_plain_fast_path_matches_the_parser(text: str) -> None:
+    from studydeck.render.text import _markdown
+
+    tokens = _markdown().parseInline(text)
+    parsed = "".join(c.content for t in tokens for c in (t.children or [])
+                     if c.type in ("text", "code_inline", "softbreak", "hardbreak")).strip()
+    assert plain(text) == parsed

@@ -60,6 +60,8 @@ def remember() -> dict[str, str]:
 
 def plain(text: str) -> str:
     """Text as a reader sees it, markup removed: for terminals, sorting and answer comparison."""
+    if _MARKUP_CHARS.isdisjoint(text):
+        return text.strip()
     tokens = _markdown().parseInline(text)
     return "".join(child.content for token in tokens for child in (token.children or []) if child.type in
                    ("text", "code_inline", "softbreak", "hardbreak")).strip()
