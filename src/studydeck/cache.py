@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .model import Location, Question
+from .model import Location, Question, Source
 
 FORMAT = 2
 
@@ -150,3 +150,9 @@ def relocated(question: Question, delta: int) -> Question:
     start = question.location
     return replace(question, location=Location(start.path, start.line + delta, start.column),
                    field_positions={k: (line + delta, column) for k, (line, column) in question.field_positions.items()})
+
+
+def citation_key(source: Source) -> str:
+    """A digest of what a citation shows of a source: part of the key of anything that cites it."""
+    meta = repr((source.id, source.title, source.authors, source.publication, source.year, source.url))
+    return hashlib.blake2b(meta.encode("utf-8"), digest_size=8).hexdigest()

@@ -9,6 +9,7 @@ Choices are shuffled even in a single version: authors tend to write the right c
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import string
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ..build import BuildContext, Rendered
+from ..cache import Memo, citation_key
 from ..cloze import DELETION
 from ..errors import SelectionError
 from ..model import Bank, Choice, Kind, Question
@@ -129,9 +131,10 @@ def render(bank: Bank, context: BuildContext) -> Rendered:
     env = templating.environment(context.project)
     documents: dict[str, bytes] = {}
     for letter in letters(options.versions):
-        groups = arrange(bank, questions, options.group_by, options.selection.seed, letter)
+        groups = arrange(bank, questions, options.group_by, options.selection.seed, letter, context.memo)
         for kind in DOCUMENTS:
-            page = templating.render(env, f"{kind}.html.jinja", page_context(bank, groups, kind, letter, options.paper))
+            context_ = page_context(bank, groups, kind, letter, options.paper, context.memo)
+            page = templating.render(env, f"{kind}.html.jinja", context_)
             documents[file_stem(bank, kind, letter)] = page.encode("utf-8")
     outputs = [Output(f"{stem}.html", data) for stem, data in documents.items()]
     if options.pdf:
@@ -165,8 +168,9 @@ def select(bank: Bank, selection: Selection) -> list[Question]:
 
 
 def arrange(bank: Bank, questions: list[Question], group_by: str, seed: str,
-            letter: str) -> list[tuple[str, str, list[Numbered]]]:
+            letter: str, memo: Memo | None = None) -> list[tuple[str, str, list[Numbered]]]:
     """Group the questions (title, intro, items), order them for this version and number them from 1."""
+    memo = memo or Memo()
     groups = _by_kind(questions) if group_by == "kind" else _by_source(bank, questions)
     arranged, number = [], 0
     for key, title, intro, members in groups:
@@ -175,8 +179,9 @@ def arrange(bank: Bank, questions: list[Question], group_by: str, seed: str,
         numbered = []
         for question in members:
             number += 1
-            numbered.append(Numbered(number, question, tuple(shuffled(question.choices, seed, "choices", letter,
-                                                                      question.id))))
+            choices = memo.get(f"choices/{question.digest}/{seed}/{letter}", lambda q=question: tuple(
+                shuffled(q.choices, seed, "choices", letter, q.id)))
+            numbered.append(Numbered(number, question, choices))
         arranged.append((title, intro, numbered))
     return arranged
 
@@ -197,10 +202,21 @@ def _by_kind(questions: list[Question]) -> list[tuple[str, str, str, list[Questi
 
 
 def page_context(bank: Bank, groups: list[tuple[str, str, list[Numbered]]], kind: str, letter: str,
-                 paper: str) -> dict[str, object]:
-    """Everything a worksheet or key template may use; a worksheet's holds no answer."""
+                 paper: str, memo: Memo | None = None) -> dict[str, object]:
+    """Everything a worksheet or key template may use; a worksheet's holds no answer.
+
+    An item is taken from `memo` (earlier builds) while its question, number, choice order and source are unchanged.
+    """
+    memo = memo or Memo()
     item: Callable[[Numbered, Bank], Task | Answer] = task if kind == "worksheet" else answer
-    sections = [Section(title, intro, tuple(item(n, bank) for n in numbered)) for title, intro, numbered in groups]
+    cited = {sid: citation_key(source) for sid, source in bank.sources.items()}
+
+    def cached(n: Numbered) -> Task | Answer:
+        order = hashlib.blake2b(repr([c.text for c in n.choices]).encode("utf-8"), digest_size=8).hexdigest()
+        key = f"{kind}/{n.question.digest}/{n.number}/{order}/{cited[n.question.source]}"
+        return memo.get(key, lambda: item(n, bank))
+
+    sections = [Section(title, intro, tuple(cached(n) for n in numbered)) for title, intro, numbered in groups]
     count = sum(len(numbered) for _, _, numbered in groups)
     kinds = [k for k in KIND_ORDER if any(n.question.kind is k for _, _, g in groups for n in g)]
     return {

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from .. import cloze
 from ..build import BuildContext, Rendered
+from ..cache import Memo, citation_key
 from ..errors import TemplateError
 from ..model import Bank, Kind, Question, Source
 from ..write import Output
@@ -37,17 +38,17 @@ _JSON_ESCAPES = str.maketrans(
 def render(bank: Bank, context: BuildContext) -> Rendered:
     """The self-test page for the whole bank, as one self-contained HTML file."""
     env = environment(context.project)
-    html = render_template(env, TEMPLATE, page_context(bank, env))
+    html = render_template(env, TEMPLATE, page_context(bank, env, context.memo))
     return Rendered([Output(f"{bank.name}-selftest.html", html.encode("utf-8"))])
 
 
-def page_context(bank: Bank, env: jinja2.Environment) -> dict[str, Any]:
+def page_context(bank: Bank, env: jinja2.Environment, memo: Memo | None = None) -> dict[str, Any]:
     """What the template sees: the bank, the filters' values, the question data as safe JSON, style and script.
 
     The style and script are read verbatim (a project's `templates/selftest/` may replace them), and the
     script's hash goes into the page's Content-Security-Policy, so that no other script can run.
     """
-    data = page_data(bank)
+    data = page_data(bank, memo)
     script = _verbatim(env, SCRIPT)
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
     return {
@@ -57,7 +58,7 @@ def page_context(bank: Bank, env: jinja2.Environment) -> dict[str, Any]:
         "sources": data["sources"],
         "tags": data["tags"],
         "kinds": data["kinds"],
-        "data": script_json(data),
+        "data": _page_json(bank, data, memo or Memo()),
         "style": Markup(_verbatim(env, STYLE)),
         "script": Markup(script),
         "script_hash": f"sha256-{digest}",
@@ -73,16 +74,33 @@ def _verbatim(env: jinja2.Environment, name: str) -> str:
     return source
 
 
-def page_data(bank: Bank) -> dict[str, Any]:
-    """Everything the page's script needs, HTML already rendered and escaped."""
+def page_data(bank: Bank, memo: Memo | None = None) -> dict[str, Any]:
+    """Everything the page's script needs, HTML already rendered and escaped.
+
+    A question's data is taken from `memo` (earlier builds) while the question and its source are unchanged.
+    """
+    memo = memo or Memo()
+    cited = {sid: citation_key(source) for sid, source in bank.sources.items()}
     used = sorted({q.source for q in bank.questions})
     return {
         "bank": bank.name,
         "kinds": {kind.value: kind.label for kind in Kind if any(q.kind is kind for q in bank.questions)},
         "sources": {sid: _source(bank.sources[sid]) for sid in used},
         "tags": sorted({tag for q in bank.questions for tag in q.tags}),
-        "questions": [question_data(q, bank.sources[q.source]) for q in bank.questions],
+        "questions": [memo.get(f"selftest/{q.digest}/{cited[q.source]}",
+                               lambda q=q: question_data(q, bank.sources[q.source])) for q in bank.questions],
     }
+
+
+def _page_json(bank: Bank, data: dict[str, Any], memo: Memo) -> Markup:
+    """`script_json(data)`, with each question's JSON reused from earlier builds (it is most of the page)."""
+    cited = {sid: citation_key(source) for sid, source in bank.sources.items()}
+    questions = ",".join(memo.get(f"selftest-json/{q.digest}/{cited[q.source]}", lambda d=d: str(script_json(d)))
+                         for q, d in zip(bank.questions, data["questions"]))
+    rest = {k: v for k, v in data.items() if k != "questions"}
+    head = str(script_json({k: v for k, v in rest.items() if k < "questions"}))[:-1]
+    tail = str(script_json({k: v for k, v in rest.items() if k > "questions"}))[1:]
+    return Markup(f'{head},"questions":[{questions}],{tail}')
 
 
 def script_json(data: Any) -> Markup:
