@@ -87,3 +87,13 @@ def test_build_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
         seen += chunk
     assert process.wait() == 0
     assert b"checking the bank" in seen and b"rendering anki (6 questions)" in seen
+
+
+def test_help_loads_no_heavy_library() -> None:
+    """`studydeck --help` must start fast: none of the libraries a build needs is imported for it."""
+    probe = ("import sys; from studydeck.cli import main; main(['--help']); "
+             "print(sorted({m.split('.')[0] for m in sys.modules} & "
+             "{'genanki', 'jinja2', 'yaml', 'markdown_it', 'fsrs', 'sqlite3', 'platformdirs'}))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0
+    assert result.stdout.strip().splitlines()[-1] == "[]"
