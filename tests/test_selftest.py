@@ -92,7 +92,7 @@ def browser() -> Iterator:
 def page(browser, page_url: str) -> Iterator:
     """A fresh page (empty storage) on the self-test; fails the test on any script error or network request."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(5000)
+    context.set_default_timeout(15000)  # a wait limit on a loaded 2-core machine, not a speed claim
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -334,7 +334,7 @@ def test_the_data_cannot_close_its_script_element(bank: Path) -> None:
 
 def test_narrow_phone_screen_has_no_sideways_scrolling(browser, page_url: str) -> None:
     context = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True)
-    context.set_default_timeout(5000)
+    context.set_default_timeout(15000)  # a wait limit on a loaded 2-core machine, not a speed claim
     page = context.new_page()
     page.goto(page_url)
     widths = []
