@@ -56,7 +56,9 @@ def bench_size(size: int, root: Path) -> dict[str, Run]:
     runs["rebuild"] = measure([*studydeck, "build", str(bank)], env)  # nothing changed
     questions = bank / "questions.yaml"
     text = questions.read_text(encoding="utf-8")
-    questions.write_text(text.replace("Question 7 rests on", "Question 7 now rests on", 1), encoding="utf-8")
+    edited = text.replace("Question 7 rests on", "Question 7 now rests on", 1)
+    assert edited != text
+    questions.write_text(edited, encoding="utf-8")
     runs["edit"] = measure([*studydeck, "build", str(bank)], env)  # one question edited
     return runs
 
