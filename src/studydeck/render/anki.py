@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 
 from .. import cloze
 from ..build import BuildContext, Rendered
-from ..cache import Memo
+from ..cache import Memo, citation_key
 from ..model import Bank, Kind, Question, Source
 from ..write import Output
 from .text import inline, quote
@@ -212,7 +212,7 @@ def _decks(bank: Bank, models: dict[Kind, _Model], clock: _Clock, memo: Memo) ->
                                  description=str(escape(source.citation()))), [])
         for source in sorted(bank.sources.values(), key=lambda s: s.id)
     }
-    citations = {s.id: _digest([s.title, s.authors, s.publication, s.year]) for s in bank.sources.values()}
+    citations = {s.id: citation_key(s) for s in bank.sources.values()}
     for position, question in enumerate(bank.questions):
         source = bank.sources[question.source]
         key = f"anki/{bank.deck_id}/{question.digest}/{citations[source.id]}"
