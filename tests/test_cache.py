@@ -38,8 +38,10 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_an_unchanged_rebuild_parses_nothing(bank: Path) -> None:
-    assert build(bank).reused == _questions(bank)
+def test_an_unchanged_rebuild_parses_and_renders_nothing(bank: Path) -> None:
+    result = build(bank)
+    assert result.reused == _questions(bank)
+    assert result.rendered == 0
 
 
 def test_an_edit_reparses_only_that_question(bank: Path, tmp_path: Path) -> None:
@@ -48,18 +50,22 @@ def test_an_edit_reparses_only_that_question(bank: Path, tmp_path: Path) -> None
     _edit(questions, "\n  - id: ikegami-abe-first-visit", "\n\n\n  - id: ikegami-abe-first-visit")  # lines move
     result = build(bank)
     assert result.reused == _questions(bank) - 1
+    assert result.rendered == 4  # its note, worksheet item, key item and self-test question
     assert {p.name: p.read_bytes() for p in result.outputs} == _cold_copy(bank, tmp_path / "cold")
 
 
 def test_a_deleted_question_is_gone_and_the_rest_reused(bank: Path, tmp_path: Path) -> None:
     questions = bank / "questions.yaml"
     text = questions.read_text(encoding="utf-8")
-    start = text.index("  - id: ikegami-abe-first-visit")
+    start = text.index("  - id: nippon-cross-regional-deterrence")
     end = text.index("  - id: ", start + 10)
     questions.write_text(text[:start] + text[end:], encoding="utf-8")
     result = build(bank)
     assert result.reused == _questions(bank)
-    assert "ikegami-abe-first-visit" in " ".join(result.notices)
+    assert "nippon-cross-regional-deterrence" in " ".join(result.notices)
+    # The notes and the self-test are untouched; every printed item is rendered again, as the question count on
+    # the page (which an item's template block can see) changed.
+    assert result.rendered == 2 * _questions(bank)
     assert {p.name: p.read_bytes() for p in result.outputs} == _cold_copy(bank, tmp_path / "cold")
 
 
@@ -79,6 +85,18 @@ def test_a_template_change_rebuilds_outputs_from_cached_questions(bank: Path, tm
     result = build(bank)
     assert result.reused == _questions(bank)
     assert any(p.suffix == ".apkg" for p in result.changed)
+    assert {p.name: p.read_bytes() for p in result.outputs} == _cold_copy(bank, tmp_path / "cold")
+
+
+def test_a_printable_template_change_rerenders_its_items_only(bank: Path, tmp_path: Path) -> None:
+    worksheet = bank / "templates" / "worksheet.html.jinja"
+    _edit(worksheet, "{% block instructions %}", '{% block task %}<div class="mine">{{ super() }}</div>{% endblock %}\n'
+                                                 "{% block instructions %}")
+    result = build(bank)
+    # Every printed item (worksheet and key: any template file may be part of either); no note, no self-test part.
+    assert result.rendered == 2 * _questions(bank)
+    page = (bank / "decks" / "nato-japan-worksheet.html").read_text(encoding="utf-8")
+    assert page.count('<div class="mine">') == _questions(bank)
     assert {p.name: p.read_bytes() for p in result.outputs} == _cold_copy(bank, tmp_path / "cold")
 
 

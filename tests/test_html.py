@@ -25,7 +25,7 @@ from studydeck.cli import main
 from studydeck.cloze import DELETION, deletions
 from studydeck.errors import BuildError, TemplateError
 from studydeck.model import Bank, Kind, Question
-from studydeck.render.text import plain
+from studydeck.render.text import inline, plain
 from studydeck.select import Selection
 
 from .conftest import REPO, copy_case
@@ -418,6 +418,19 @@ def test_a_bank_template_overrides_and_extends_the_builtin_one(printable: Path) 
     _assert_key_matches(load_checked(printable), files["printable-worksheet.html"], files["printable-key.html"])
 
 
+def test_a_template_may_lay_out_items_without_the_item_block(printable: Path) -> None:
+    (printable / "templates").mkdir()
+    (printable / "templates" / "worksheet.html.jinja").write_text(
+        '{% extends "builtin/worksheet.html.jinja" %}\n'
+        "{% block content %}{% for section in sections %}{% for task in section.items %}"
+        '<p class="own">{{ task.number }}: {{ task.prompt }}</p>{% endfor %}{% endfor %}{% endblock %}\n',
+        encoding="utf-8")
+    worksheet = _build(printable)["printable-worksheet.html"]
+    bank = load_checked(printable)
+    assert worksheet.count('<p class="own">') == len(bank.questions)
+    assert f'<p class="own">1: {inline(bank.questions[0].prompt)}</p>' in worksheet
+
+
 def test_the_default_bank_uses_its_own_worksheet_template(default_bank: Path) -> None:
     worksheet = _build(default_bank)["nato-japan-worksheet.html"]
     assert "The questions are on the five articles of the NATO–Japan reader." in worksheet
@@ -430,6 +443,9 @@ def test_the_default_bank_uses_its_own_worksheet_template(default_bank: Path) ->
                        "{% endblock %}\n", "key.html.jinja:3: 'teacher_name' is undefined"),
     ("worksheet.html.jinja", '{% extends "builtin/worksheet.html.jinja" %}\n{% block intro %}{% if %}{% endblock %}\n',
      "worksheet.html.jinja:2: template syntax error: Expected an expression"),
+    ("worksheet.html.jinja", '{% extends "builtin/worksheet.html.jinja" %}\n{% block task %}\n{{ task.answer }}\n'
+                             "{% endblock %}\n", "worksheet.html.jinja:3: 'studydeck.render.html.Task object' has no "
+                                                  "attribute 'answer'"),
 ])
 def test_a_broken_template_fails_the_build_and_changes_nothing(printable: Path, template: str, content: str,
                                                                message: str, capsys: pytest.CaptureFixture[str]

@@ -58,6 +58,7 @@ class BuildResult:
     changed: tuple[Path, ...]
     notices: tuple[str, ...]
     reused: int = 0  # questions taken from the cache instead of parsed
+    rendered: int = 0  # parts of outputs (a note, a printed item, a self-test question) rendered afresh
 
 
 Renderer = Callable[[Bank, BuildContext], Rendered]
@@ -81,20 +82,20 @@ def _render(bank: Bank, context: BuildContext, progress: Progress) -> Rendered:
     from .render import text
 
     cached = context.options.use_cache
-    markdown = load_memo(context.project, "markdown") if cached else {}
-    text.recall(markdown)
     if cached:
         context.memo.stored = load_memo(context.project, "render")
     renderers = _renderers()
     rendered = Rendered()
-    for name in context.options.formats:
-        if name in renderers:
-            progress(f"rendering {name} ({len(bank.questions)} questions)")
-            result = renderers[name](bank, context)
-            rendered.outputs += result.outputs
-            rendered.notices += result.notices
+    try:
+        for name in context.options.formats:
+            if name in renderers:
+                progress(f"rendering {name} ({len(bank.questions)} questions)")
+                result = renderers[name](bank, context)
+                rendered.outputs += result.outputs
+                rendered.notices += result.notices
+    finally:
+        text.forget()
     if cached:
-        save_memo(context.project, "markdown", text.remember(), markdown)
         save_memo(context.project, "render", context.memo.used, context.memo.stored)
     return rendered
 
@@ -116,4 +117,4 @@ def build(project: str | Path, options: BuildOptions | None = None, progress: Pr
     progress(f"writing {context.out}")
     changed = write_all(context.out, rendered.outputs)
     return BuildResult(tuple(context.out / o.name for o in rendered.outputs), tuple(changed), tuple(rendered.notices),
-                       report.reused)
+                       report.reused, context.memo.computed)

@@ -18,7 +18,7 @@ from typing import Any
 
 from .model import Location, Question, Source
 
-FORMAT = 2
+FORMAT = 3
 
 
 @lru_cache(maxsize=1)
@@ -84,10 +84,14 @@ class QuestionCache:
 
 @dataclass
 class Memo:
-    """Results of pure rendering steps by a key that names all their inputs; only those used are kept."""
+    """Results of pure rendering steps (strings) by a key that names all their inputs; only those used are kept.
+
+    `computed` counts the results this build had to compute: what an edit costs.
+    """
 
     stored: dict = field(default_factory=dict)
     used: dict = field(default_factory=dict)
+    computed: int = 0
 
     def get(self, key: str, compute: Callable[[], Any]) -> Any:
         """The result for `key`, computed only if no earlier build left it."""
@@ -96,6 +100,7 @@ class Memo:
             value = self.stored.get(key)
             if value is None:
                 value = compute()
+                self.computed += 1
             self.used[key] = value
         return value
 

@@ -14,20 +14,20 @@ from dataclasses import dataclass
 
 from .model import Source
 
-_FOLD = str.maketrans(
-    {
-        "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "`": "'",
-        "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"',
-        "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
-    }
-)
+_FOLD = {
+    "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "`": "'",
+    "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"',
+    "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
+}
+# A regular expression, not str.translate: translate takes a slow per-character path on non-ASCII text.
+_FOLDED = re.compile(f"[{''.join(_FOLD)}]")
 _SPACE = re.compile(r"\s+")
 _SPACED_DASH = re.compile(r" ?- ?")
 
 
 def normalize(text: str) -> str:
     """Fold quotes and dashes, and all runs of whitespace (also around a dash) to one form."""
-    folded = _SPACE.sub(" ", text.translate(_FOLD)).strip()
+    folded = _SPACE.sub(" ", _FOLDED.sub(lambda m: _FOLD[m.group()], text)).strip()
     return _SPACED_DASH.sub("-", folded)
 
 

@@ -182,7 +182,7 @@ class _Note:
     model_id: int
     mod: int
     tags: str
-    fields: list[str]
+    fields: str  # joined by Anki's field separator, \x1f
     due: int
     ords: tuple[int, ...]
 
@@ -223,11 +223,13 @@ def _decks(bank: Bank, models: dict[Kind, _Model], clock: _Clock, memo: Memo) ->
     return [(parent, []), *(entry for entry in subdecks.values() if entry[1])]
 
 
-def _note_content(bank: Bank, question: Question, source: Source) -> tuple[list[str], str, str, str]:
-    """A note's fields, tags, GUID and content digest: what a build may reuse while the question is unchanged."""
+def _note_content(bank: Bank, question: Question, source: Source) -> tuple[str, str, str, str]:
+    """A note's fields (joined), tags, GUID and content digest: what a build may reuse while the question is
+    unchanged."""
     fields = [str(f) for f in note_fields(question, source)]
     tags = note_tags(question)
-    return fields, f" {' '.join(tags)} ", guid(bank, question), _digest([MODEL_IDS[question.kind], fields, tags])
+    return ("\x1f".join(fields), f" {' '.join(tags)} ", guid(bank, question),
+            _digest([MODEL_IDS[question.kind], fields, tags]))
 
 
 def _card_ords(question: Question) -> tuple[int, ...]:
@@ -302,8 +304,8 @@ def _note_rows(decks: list[tuple[genanki.Deck, list[_Note]]], ids, cards: list[t
     for deck, deck_notes in decks:
         for note in deck_notes:
             note_id = next(ids)
-            yield (note_id, note.guid, note.model_id, note.mod, -1, note.tags, "\x1f".join(note.fields),
-                   note.fields[0], 0, 0, "")
+            yield (note_id, note.guid, note.model_id, note.mod, -1, note.tags, note.fields,
+                   note.fields.split("\x1f", 1)[0], 0, 0, "")
             cards += [(next(ids), note_id, deck.deck_id, ord_, note.mod, -1, 0, 0, note.due, 0, 0, 0, 0, 0, 0, 0, 0, "")
                       for ord_ in note.ords]
 

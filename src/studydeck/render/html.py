@@ -16,11 +16,12 @@ import string
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from markupsafe import Markup
 
 from ..build import BuildContext, Rendered
-from ..cache import Memo, citation_key
+from ..cache import citation_key
 from ..cloze import DELETION
 from ..errors import SelectionError
 from ..model import Bank, Choice, Kind, Question
@@ -39,17 +40,24 @@ INSTRUCTIONS = {
     Kind.BASIC: "Answer on the lines, in a sentence or two.",
 }
 DOCUMENTS = {"worksheet": "Worksheet", "key": "Answer key"}
+# The block that lays out one item in each document, and the loop variable it reads.
+ITEM_BLOCKS = {"worksheet": ("task", "task"), "key": ("answer", "item")}
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}  # CSS @page size keywords
 PAPER_NAMES = {"a4": "A4", "letter": "US Letter"}
 
 
 @dataclass(frozen=True)
 class Numbered:
-    """A question as it stands in one version: its number and its choices in that version's order."""
+    """A question as it stands in one version: its number and (from the seed) its choices' order."""
 
     number: int
     question: Question
-    choices: tuple[Choice, ...]
+    seed: str
+    letter: str
+
+    @cached_property
+    def choices(self) -> tuple[Choice, ...]:
+        return tuple(shuffled(self.question.choices, self.seed, "choices", self.letter, self.question.id))
 
 
 @dataclass(frozen=True)
@@ -93,7 +101,7 @@ class Section:
 
     title: str
     intro: str
-    items: tuple[Task | Answer, ...]
+    items: tuple[templating.Fragment, ...]  # each stands for a Task or an Answer
 
     @property
     def span(self) -> str:
@@ -129,12 +137,15 @@ def render(bank: Bank, context: BuildContext) -> Rendered:
     options = context.options
     questions = select(bank, options.selection)
     env = templating.environment(context.project)
+    templates = templating.folders_digest(context.project)
     documents: dict[str, bytes] = {}
     for letter in letters(options.versions):
-        groups = arrange(bank, questions, options.group_by, options.selection.seed, letter, context.memo)
+        groups = arrange(bank, questions, options.group_by, options.selection.seed, letter)
         for kind in DOCUMENTS:
-            context_ = page_context(bank, groups, kind, letter, options.paper, context.memo)
-            page = templating.render(env, f"{kind}.html.jinja", context_)
+            context_ = page_context(bank, groups, kind, letter, options.paper)
+            block, variable = ITEM_BLOCKS[kind]
+            reuse = templating.Reuse(block, variable, context.memo, _scope(templates, context_))
+            page = templating.render(env, f"{kind}.html.jinja", context_, reuse)
             documents[file_stem(bank, kind, letter)] = page.encode("utf-8")
     outputs = [Output(f"{stem}.html", data) for stem, data in documents.items()]
     if options.pdf:
@@ -168,20 +179,15 @@ def select(bank: Bank, selection: Selection) -> list[Question]:
 
 
 def arrange(bank: Bank, questions: list[Question], group_by: str, seed: str,
-            letter: str, memo: Memo | None = None) -> list[tuple[str, str, list[Numbered]]]:
+            letter: str) -> list[tuple[str, str, list[Numbered]]]:
     """Group the questions (title, intro, items), order them for this version and number them from 1."""
-    memo = memo or Memo()
     groups = _by_kind(questions) if group_by == "kind" else _by_source(bank, questions)
     arranged, number = [], 0
     for key, title, intro, members in groups:
         if letter:
             members = shuffled(members, seed, "questions", letter, key)
-        numbered = []
-        for question in members:
-            number += 1
-            choices = memo.get(f"choices/{question.digest}/{seed}/{letter}", lambda q=question: tuple(
-                shuffled(q.choices, seed, "choices", letter, q.id)))
-            numbered.append(Numbered(number, question, choices))
+        numbered = [Numbered(number + i, question, seed, letter) for i, question in enumerate(members, 1)]
+        number += len(members)
         arranged.append((title, intro, numbered))
     return arranged
 
@@ -202,21 +208,21 @@ def _by_kind(questions: list[Question]) -> list[tuple[str, str, str, list[Questi
 
 
 def page_context(bank: Bank, groups: list[tuple[str, str, list[Numbered]]], kind: str, letter: str,
-                 paper: str, memo: Memo | None = None) -> dict[str, object]:
+                 paper: str) -> dict[str, object]:
     """Everything a worksheet or key template may use; a worksheet's holds no answer.
 
-    An item is taken from `memo` (earlier builds) while its question, number, choice order and source are unchanged.
+    Items are `Fragment`s: each is built only if the template looks inside it, and its key names all it shows
+    (question, number, choice order, citation and section), so that its rendered block can be reused.
     """
-    memo = memo or Memo()
     item: Callable[[Numbered, Bank], Task | Answer] = task if kind == "worksheet" else answer
     cited = {sid: citation_key(source) for sid, source in bank.sources.items()}
-
-    def cached(n: Numbered) -> Task | Answer:
-        order = hashlib.blake2b(repr([c.text for c in n.choices]).encode("utf-8"), digest_size=8).hexdigest()
-        key = f"{kind}/{n.question.digest}/{n.number}/{order}/{cited[n.question.source]}"
-        return memo.get(key, lambda: item(n, bank))
-
-    sections = [Section(title, intro, tuple(cached(n) for n in numbered)) for title, intro, numbered in groups]
+    sections = []
+    for title, intro, numbered in groups:
+        where = _digest(title, intro, numbered[0].number, numbered[-1].number)
+        sections.append(Section(title, intro, tuple(
+            templating.Fragment(f"{n.question.digest}/{n.number}/{n.seed}/{n.letter}/{cited[n.question.source]}/{where}",
+                                n.number, lambda n=n: item(n, bank))
+            for n in numbered)))
     count = sum(len(numbered) for _, _, numbered in groups)
     kinds = [k for k in KIND_ORDER if any(n.question.kind is k for _, _, g in groups for n in g)]
     return {
@@ -226,6 +232,15 @@ def page_context(bank: Bank, groups: list[tuple[str, str, list[Numbered]]], kind
         "sections": sections,
         "instructions": [(k.label, INSTRUCTIONS[k]) for k in kinds],
     }
+
+
+def _scope(templates: str, page: dict[str, object]) -> str:
+    """What an item's block sees besides its item and section: the template files and the page's values."""
+    return _digest(templates, *(f"{k}={v!r}" for k, v in sorted(page.items()) if k != "sections"))
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=12).hexdigest()
 
 
 def task(numbered: Numbered, bank: Bank) -> Task:

@@ -31,8 +31,8 @@ SCRIPT = "selftest/script.js"
 # A gap's place in a cloze text while the text around it goes through Markdown; private-use characters
 # that Markdown leaves alone and that authored text is stripped of first.
 _GAP_OPEN, _GAP_CLOSE = "\ue000", "\ue001"
-_JSON_ESCAPES = str.maketrans(
-    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+# Chained str.replace: str.translate falls back to a slow per-character path on non-ASCII text.
+_JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def render(bank: Bank, context: BuildContext) -> Rendered:
@@ -48,7 +48,7 @@ def page_context(bank: Bank, env: jinja2.Environment, memo: Memo | None = None) 
     The style and script are read verbatim (a project's `templates/selftest/` may replace them), and the
     script's hash goes into the page's Content-Security-Policy, so that no other script can run.
     """
-    data = page_data(bank, memo)
+    data = page_data(bank, with_questions=False)
     script = _verbatim(env, SCRIPT)
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
     return {
@@ -74,29 +74,25 @@ def _verbatim(env: jinja2.Environment, name: str) -> str:
     return source
 
 
-def page_data(bank: Bank, memo: Memo | None = None) -> dict[str, Any]:
-    """Everything the page's script needs, HTML already rendered and escaped.
-
-    A question's data is taken from `memo` (earlier builds) while the question and its source are unchanged.
-    """
-    memo = memo or Memo()
-    cited = {sid: citation_key(source) for sid, source in bank.sources.items()}
+def page_data(bank: Bank, with_questions: bool = True) -> dict[str, Any]:
+    """Everything the page's script needs, HTML already rendered and escaped (the questions only if asked)."""
     used = sorted({q.source for q in bank.questions})
     return {
         "bank": bank.name,
         "kinds": {kind.value: kind.label for kind in Kind if any(q.kind is kind for q in bank.questions)},
         "sources": {sid: _source(bank.sources[sid]) for sid in used},
         "tags": sorted({tag for q in bank.questions for tag in q.tags}),
-        "questions": [memo.get(f"selftest/{q.digest}/{cited[q.source]}",
-                               lambda q=q: question_data(q, bank.sources[q.source])) for q in bank.questions],
+        "questions": [question_data(q, bank.sources[q.source]) for q in bank.questions] if with_questions else [],
     }
 
 
 def _page_json(bank: Bank, data: dict[str, Any], memo: Memo) -> Markup:
-    """`script_json(data)`, with each question's JSON reused from earlier builds (it is most of the page)."""
+    """`script_json(data)` with the questions, each question's JSON reused from earlier builds while the question
+    and its source are unchanged (it is most of the page)."""
     cited = {sid: citation_key(source) for sid, source in bank.sources.items()}
-    questions = ",".join(memo.get(f"selftest-json/{q.digest}/{cited[q.source]}", lambda d=d: str(script_json(d)))
-                         for q, d in zip(bank.questions, data["questions"]))
+    questions = ",".join(memo.get(f"selftest/{q.digest}/{cited[q.source]}",
+                                  lambda q=q: str(script_json(question_data(q, bank.sources[q.source]))))
+                         for q in bank.questions)
     rest = {k: v for k, v in data.items() if k != "questions"}
     head = str(script_json({k: v for k, v in rest.items() if k < "questions"}))[:-1]
     tail = str(script_json({k: v for k, v in rest.items() if k > "questions"}))[1:]
@@ -106,7 +102,9 @@ def _page_json(bank: Bank, data: dict[str, Any], memo: Memo) -> Markup:
 def script_json(data: Any) -> Markup:
     """JSON that is safe inside a `<script>` element: no `<`, `>` or `&`, no JavaScript line separators."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return Markup(text.translate(_JSON_ESCAPES))
+    for character, escaped in _JSON_ESCAPES:
+        text = text.replace(character, escaped)
+    return Markup(text)
 
 
 def _source(source: Source) -> dict[str, str]:

@@ -6,13 +6,16 @@ A project's template may extend the built-in one it replaces as `builtin/<name>`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
+from ..cache import Memo
 from ..errors import TemplateError
 from .text import inline, plain, quote
 
@@ -45,10 +48,81 @@ def css_string(text: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
-def render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
+def folders_digest(project: Path | None) -> str:
+    """A digest of every file a template may load (the project's and the built-in ones): part of the key of
+    anything rendered from templates."""
+    digest = hashlib.blake2b(digest_size=16)
+    for folder in ([project / "templates"] if project is not None else []) + [BUILTIN]:
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file():
+                digest.update(f"{path.relative_to(folder)}\0{path.stat().st_size}\0".encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class Fragment:
+    """An item a template loops over, built only if the template looks inside it: an earlier build may have
+    left the HTML of its block (see `Reuse`) under `cache_key`. `number` is always at hand (e.g. for `section.span`)."""
+
+    __slots__ = ("cache_key", "number", "_build", "_item")
+
+    def __init__(self, key: str, number: int, build: Callable[[], Any]) -> None:
+        self.cache_key, self.number, self._build, self._item = key, number, build, None
+
+    @property
+    def item(self) -> Any:
+        """The item itself, built on first use."""
+        if self._item is None:
+            self._item = self._build()
+        return self._item
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.item, name)
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """Render the scoped `block` once per `Fragment` in loop variable `variable`, then take it from `memo`.
+
+    `scope` must name everything else the block can see (the template files, the page's values, the section),
+    so that a reused block is always the one a fresh render would give.
+    """
+
+    block: str
+    variable: str
+    memo: Memo
+    scope: str
+
+    def install(self, context: jinja2.runtime.Context) -> None:
+        """Put the reusing block in front of the template's own (which Jinja then finds first)."""
+
+        def reusing(block_context: jinja2.runtime.Context) -> Iterable[str]:
+            item = block_context.resolve_or_missing(self.variable)
+            chain = block_context.blocks[self.block]
+            own = chain[chain.index(reusing) + 1]
+            if not isinstance(item, Fragment):
+                return own(block_context)
+
+            def fresh() -> str:
+                block_context.vars[self.variable] = item.item  # the block sees (and errors name) the real item
+                return "".join(own(block_context))
+
+            return (self.memo.get(f"{self.scope}/{item.cache_key}", fresh),)
+
+        context.blocks.setdefault(self.block, []).insert(0, reusing)
+
+
+def render(env: jinja2.Environment, name: str, context: Mapping[str, Any], reuse: Reuse | None = None) -> str:
     """Render one template; any Jinja failure becomes a TemplateError naming the template and line."""
     try:
-        return env.get_template(name).render(context)
+        template = env.get_template(name)
+        jinja_context = template.new_context(dict(context))
+        if reuse is not None:
+            reuse.install(jinja_context)
+        try:
+            return env.concat(template.root_render_func(jinja_context))  # type: ignore[attr-defined]
+        except Exception:
+            env.handle_exception()  # what Template.render does: tracebacks point at template lines
     except jinja2.TemplateSyntaxError as e:
         raise TemplateError(f"{e.filename or e.name}:{e.lineno}: template syntax error: {e.message}") from e
     except jinja2.TemplateNotFound as e:

@@ -25,10 +25,9 @@ def _markdown() -> MarkdownIt:
 _MARKUP_CHARS = frozenset("*_`[]<>&\\!~\n\r")
 
 
-# Rendered Markdown by source text. `remember`/`recall` let a build keep it between runs: parsing is the
-# slowest part of rendering a large bank, and the same text always renders the same.
-_memo: dict[str, str] = {}
-_used: dict[str, str] = {}
+# Rendered Markdown by source text, within one build: the renderers meet the same texts (parsing is the
+# slowest part of rendering); `forget` empties it when a build ends.
+_rendered_texts: dict[str, str] = {}
 
 
 def inline(text: str) -> Markup:
@@ -39,23 +38,15 @@ def inline(text: str) -> Markup:
 
 
 def _rendered(text: str) -> Markup:
-    html = _used.get(text)
+    html = _rendered_texts.get(text)
     if html is None:
-        html = _memo.get(text)
-        if html is None:
-            html = _markdown().renderInline(text).strip()
-        _used[text] = html
+        html = _rendered_texts[text] = _markdown().renderInline(text).strip()
     return Markup(html)
 
 
-def recall(memo: dict[str, str]) -> None:
-    """Start from Markdown rendered by an earlier run."""
-    _memo.update(memo)
-
-
-def remember() -> dict[str, str]:
-    """The Markdown rendered (or recalled) during this run, for the next one."""
-    return dict(_used)
+def forget() -> None:
+    """Drop the Markdown rendered so far."""
+    _rendered_texts.clear()
 
 
 def plain(text: str) -> str:
