@@ -54,6 +54,13 @@ def test_an_edit_reparses_only_that_question(bank: Path, tmp_path: Path) -> None
     assert {p.name: p.read_bytes() for p in result.outputs} == _cold_copy(bank, tmp_path / "cold")
 
 
+def test_what_an_edited_build_parsed_and_rendered_is_kept_for_the_next(bank: Path) -> None:
+    _edit(bank / "questions.yaml", "    tags: [", "    tags: [timeline, ")
+    assert build(bank).rendered == 4
+    again = build(bank)
+    assert (again.reused, again.rendered) == (_questions(bank), 0)
+
+
 def test_a_deleted_question_is_gone_and_the_rest_reused(bank: Path, tmp_path: Path) -> None:
     questions = bank / "questions.yaml"
     text = questions.read_text(encoding="utf-8")

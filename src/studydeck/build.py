@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import checked_report, paused_gc
-from .cache import Memo, load_memo, save_memo
+from .cache import Memo, Store, project_cache
 from .model import Bank
 from .select import Selection
 from .write import Output, write_all
@@ -81,9 +81,9 @@ def _quiet(stage: str) -> None:
 def _render(bank: Bank, context: BuildContext, progress: Progress) -> Rendered:
     from .render import text
 
-    cached = context.options.use_cache
-    if cached:
-        context.memo.stored = load_memo(context.project, "render")
+    store = Store(project_cache(context.project), "render") if context.options.use_cache else None
+    if store is not None:
+        context.memo.stored = store.load()
     renderers = _renderers()
     rendered = Rendered()
     try:
@@ -95,8 +95,8 @@ def _render(bank: Bank, context: BuildContext, progress: Progress) -> Rendered:
                 rendered.notices += result.notices
     finally:
         text.forget()
-    if cached:
-        save_memo(context.project, "render", context.memo.used, context.memo.stored)
+    if store is not None:
+        store.save(context.memo.used)
     return rendered
 
 

@@ -42,26 +42,18 @@ class Entry:
 
 @dataclass
 class QuestionCache:
-    """Entries by chunk digest; `used` collects the entries of this run, which are all that is saved."""
+    """Entries by chunk digest; `used` collects the entries of this run, which are all that is kept."""
 
-    path: Path | None
-    shown: str = ""
+    store: Store | None
     entries: dict[str, Entry] = field(default_factory=dict)
     used: dict[str, Entry] = field(default_factory=dict)
     hits: int = 0
 
     @classmethod
     def for_project(cls, project: Path, shown: str) -> QuestionCache:
-        """The cache of one project (by its absolute path), read if it exists and is of this format."""
-        cache = cls(project_cache(project) / "questions.pickle", shown)
-        try:
-            with cache.path.open("rb") as handle:
-                stored_version, stored_shown, entries = pickle.load(handle)
-            if stored_version == code_version() and stored_shown == shown:
-                cache.entries = entries
-        except Exception:  # noqa: BLE001 - a missing, old or damaged cache is simply not used
-            pass
-        return cache
+        """The cache of one project (by its absolute path); `shown` is how messages name questions.yaml."""
+        store = Store(project_cache(project), "questions", shown)
+        return cls(store, store.load())
 
     def get(self, digest: str, line: int, source_digest: str) -> Question | None:
         """The cached question for a chunk, moved to `line`, or None."""
@@ -73,13 +65,12 @@ class QuestionCache:
         return relocated(entry.question, line - entry.line)
 
     def put(self, digest: str, line: int, source_digest: str, question: Question) -> None:
+        question.digest  # noqa: B018 - computed now, it is kept with the entry
         self.used[digest] = Entry(question, line, source_digest)
 
     def save(self) -> None:
-        """Write the entries of this run, if they differ from what was read (atomically)."""
-        if self.path is None or self.used.keys() == self.entries.keys():
-            return
-        _dump(self.path, (code_version(), self.shown, self.used))
+        if self.store is not None:
+            self.store.save(self.used)
 
 
 @dataclass
@@ -105,20 +96,47 @@ class Memo:
         return value
 
 
-def load_memo(project: Path, name: str) -> dict:
-    """What earlier builds of this project left under `name`."""
-    try:
-        with (project_cache(project) / f"{name}.pickle").open("rb") as handle:
-            stored_version, memo = pickle.load(handle)
-        return memo if stored_version == code_version() and isinstance(memo, dict) else {}
-    except Exception:  # noqa: BLE001 - a missing or damaged cache is simply not used
-        return {}
+class Store:
+    """A dict kept between runs in `<name>.pickle`, plus a journal, `<name>.journal.pickle`, of what was added
+    since. A run that adds or drops little writes only the journal: rewriting a 100k-entry cache for one edited
+    question would cost more than the edit. Entries are pure functions of their keys, so old ones never mislead.
+    """
 
+    COMPACT = 50  # rewrite everything once the journal and the unused entries exceed 1/50 of what is used
 
-def save_memo(project: Path, name: str, memo: dict, previous: dict) -> None:
-    """Keep what this build used under `name` for the next, if it changed."""
-    if memo.keys() != previous.keys():
-        _dump(project_cache(project) / f"{name}.pickle", (code_version(), memo))
+    def __init__(self, folder: Path, name: str, tag: str = "") -> None:
+        self.base, self.journal = folder / f"{name}.pickle", folder / f"{name}.journal.pickle"
+        self.version = (code_version(), tag)
+        self.loaded: dict = {}
+        self.journaled: set = set()
+
+    def load(self) -> dict:
+        """Everything earlier runs kept (empty if none, or if it is of another version or damaged)."""
+        base, journal = self._read(self.base), self._read(self.journal)
+        self.journaled = set(journal)
+        self.loaded = {**base, **journal}
+        return self.loaded
+
+    def save(self, used: dict) -> None:
+        """Keep what this run used (atomically), if it differs from what was loaded."""
+        added = {k: v for k, v in used.items() if k not in self.loaded}
+        unused = len(self.loaded) - (len(used) - len(added))
+        if not added and not unused:
+            return
+        journal = {k: used[k] for k in self.journaled if k in used} | added
+        if (len(journal) + unused) * self.COMPACT < len(used):
+            _dump(self.journal, (self.version, journal))
+        else:
+            _dump(self.base, (self.version, used))
+            self.journal.unlink(missing_ok=True)
+
+    def _read(self, path: Path) -> dict:
+        try:
+            with path.open("rb") as handle:
+                version, entries = pickle.load(handle)
+            return entries if version == self.version and isinstance(entries, dict) else {}
+        except Exception:  # noqa: BLE001 - a missing, old or damaged cache is simply not used
+            return {}
 
 
 def _dump(path: Path, value: object) -> None:
@@ -153,8 +171,11 @@ def relocated(question: Question, delta: int) -> Question:
         return question
 
     start = question.location
-    return replace(question, location=Location(start.path, start.line + delta, start.column),
-                   field_positions={k: (line + delta, column) for k, (line, column) in question.field_positions.items()})
+    moved = replace(question, location=Location(start.path, start.line + delta, start.column),
+                    field_positions={k: (line + delta, column) for k, (line, column) in question.field_positions.items()})
+    if "digest" in question.__dict__:  # the content is the same, and so is its digest
+        moved.__dict__["digest"] = question.digest
+    return moved
 
 
 def citation_key(source: Source) -> str:

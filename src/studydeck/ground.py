@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import difflib
-import re
 from dataclasses import dataclass
 
 from .model import Source
@@ -19,16 +18,20 @@ _FOLD = {
     "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"',
     "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
 }
-# A regular expression, not str.translate: translate takes a slow per-character path on non-ASCII text.
-_FOLDED = re.compile(f"[{''.join(_FOLD)}]")
-_SPACE = re.compile(r"\s+")
-_SPACED_DASH = re.compile(r" ?- ?")
+_FOLDS = tuple(_FOLD.items())
 
 
 def normalize(text: str) -> str:
     """Fold quotes and dashes, and all runs of whitespace (also around a dash) to one form."""
-    folded = _SPACE.sub(" ", _FOLDED.sub(lambda m: _FOLD[m.group()], text)).strip()
-    return _SPACED_DASH.sub("-", folded)
+    # str.replace and str.split, not str.translate and regular expressions: several times faster on large banks
+    # (translate takes a slow per-character path on non-ASCII text).
+    for character, folded in _FOLDS:
+        if character in text:
+            text = text.replace(character, folded)
+    text = " ".join(text.split())
+    if "-" in text:
+        text = text.replace(" -", "-").replace("- ", "-")
+    return text
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import QuestionCache, chunk_digest
@@ -194,12 +194,12 @@ class _Reader:
         values.update(self.kind_fields(kind, fields))
         if qid is None or fields.broken:
             return None
-        question = Question(
+        return Question(
             id=qid, kind=kind, location=Location(self.path, item.line, item.column),
             field_positions={k: (v.line, v.column) for k, v in data.items()},
+            paragraphs=self.paragraphs(values["source"], values["passage"]),
             **values,
         )
-        return self.grounded(question)
 
     def kind_fields(self, kind: Kind, fields: _FieldReader) -> dict:
         if kind is Kind.CHOICE:
@@ -211,12 +211,13 @@ class _Reader:
         extra = {"accept": fields.text_list("accept")} if kind is Kind.TYPE_IN else {}
         return {"answer": fields.text("answer", required=True) or "", **extra}
 
-    def grounded(self, question: Question) -> Question:
-        source = self.sources.get(question.source)
+    def paragraphs(self, source_id: str, passage: str) -> tuple[int, ...]:
+        """The numbers of the source paragraphs the passage was found in; () if not found or no such source."""
+        source = self.sources.get(source_id)
         if source is None:
-            return question
-        index = self.indexes.get(source.id) or self.indexes.setdefault(source.id, SourceIndex.of(source))
-        return replace(question, paragraphs=index.locate(question.passage))
+            return ()
+        index = self.indexes.get(source_id) or self.indexes.setdefault(source_id, SourceIndex.of(source))
+        return index.locate(passage)
 
     def question_id(self, value: Value | None, item: Value) -> str | None:
         if value is None:

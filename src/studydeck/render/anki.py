@@ -295,7 +295,7 @@ def _package_bytes(decks: list[tuple[genanki.Deck, list[_Note]]], timestamp: int
                 info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
-                archive.writestr(info, data)
+                archive.writestr(info, data, compresslevel=1)  # 2.5x faster than the default, 1/5 larger
         return buffer.getvalue()
 
 

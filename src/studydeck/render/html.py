@@ -193,12 +193,14 @@ def arrange(bank: Bank, questions: list[Question], group_by: str, seed: str,
 
 
 def _by_source(bank: Bank, questions: list[Question]) -> list[tuple[str, str, str, list[Question]]]:
-    order = list(dict.fromkeys(q.source for q in questions))
+    members: dict[str, list[Question]] = {}  # in the order of each source's first question
+    for question in questions:
+        members.setdefault(question.source, []).append(question)
     groups = []
-    for source_id in order:
+    for source_id, chosen in members.items():
         source = bank.sources[source_id]
         intro = ", ".join(p for p in (source.byline, source.publication, str(source.year or "")) if p)
-        groups.append((source_id, source.title, intro, [q for q in questions if q.source == source_id]))
+        groups.append((source_id, source.title, intro, chosen))
     return groups
 
 
