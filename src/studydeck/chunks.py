@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_QUESTIONS_KEY = re.compile(r"^questions:[ \t]*(#.*)?$")
+_QUESTIONS_KEY = re.compile(r"^questions:[ \t]*(#.*)?$", re.MULTILINE)
+_CONTENT = re.compile(r"^[ \t]*[^ \t\r\n#].*$", re.MULTILINE)  # a line that is neither blank nor a comment
 _ITEM = re.compile(r"^([ \t]*)- ")
 
 
@@ -32,26 +33,22 @@ class Split:
 
 def split_questions(text: str) -> Split | None:
     """The file cut into header and question chunks, or None when its layout is not the plain one."""
-    lines = text.split("\n")
-    key = next((i for i, line in enumerate(lines) if _QUESTIONS_KEY.match(line)), None)
+    key = _QUESTIONS_KEY.search(text)
     if key is None:
         return None
-    first = next((i for i in range(key + 1, len(lines)) if _is_content(lines[i])), None)
-    if first is None or not (match := _ITEM.match(lines[first])):
+    first = _CONTENT.search(text, key.end())
+    if first is None or not (match := _ITEM.match(first.group())):
         return None
-    indent = match.group(1)
-    starts = []
-    for i in range(first, len(lines)):
-        line = lines[i]
-        if line.startswith(indent + "- ") and not line[len(indent)].isspace():
-            starts.append(i)
-        elif _is_content(line) and (not line.startswith(indent + " ") or line.startswith(("---", "..."))):
-            return None  # something follows the list at a shallower level
-    bounds = [*starts, len(lines)]
-    chunks = tuple(Chunk(bounds[n] + 1, "\n".join(lines[bounds[n] : bounds[n + 1]])) for n in range(len(starts)))
-    return Split("\n".join(lines[: key + 1]), chunks)
-
-
-def _is_content(line: str) -> bool:
-    stripped = line.strip()
-    return bool(stripped) and not stripped.startswith("#")
+    indent = re.escape(match.group(1))
+    body = first.start()
+    # Patterns that start with a line break, over the whole text, not a loop over its lines: this runs on every
+    # build, and a pattern with a literal start is found by a fast scan.
+    if re.compile(rf"\n(?!{indent}- |{indent} )(?![ \t]*(?:#|\r?\n|\r?$))").search(text, body):
+        return None  # something follows the list at a shallower level
+    starts = [body] + [m.start() + 1 for m in re.compile(rf"\n{indent}- ").finditer(text, body)]
+    chunks, line = [], text.count("\n", 0, body) + 1
+    for n, start in enumerate(starts):
+        end = starts[n + 1] - 1 if n + 1 < len(starts) else len(text)
+        chunks.append(Chunk(line, text[start:end]))
+        line += text.count("\n", start, end) + 1
+    return Split(text[: key.end()], tuple(chunks))
