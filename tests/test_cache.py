@@ -24,6 +24,11 @@ def _questions(project: Path) -> int:
     return len(split_questions((project / "questions.yaml").read_text(encoding="utf-8")).chunks)
 
 
+def _sections(project: Path) -> int:
+    """How many sections the printables have: one per source."""
+    return len({q.source for q in check(project).bank.questions})
+
+
 def _cold_copy(project: Path, target: Path) -> dict[str, bytes]:
     """Build a copy of the project with no cache at all and return its outputs."""
     shutil.copytree(project, target)
@@ -50,7 +55,7 @@ def test_an_edit_reparses_only_that_question(bank: Path, tmp_path: Path) -> None
     _edit(questions, "\n  - id: ikegami-abe-first-visit", "\n\n\n  - id: ikegami-abe-first-visit")  # lines move
     result = build(bank)
     assert result.reused == _questions(bank) - 1
-    assert result.rendered == 4  # its note, worksheet item, key item and self-test question
+    assert result.rendered == 4  # its note, its worksheet and key sections, and its self-test question
     assert {p.name: p.read_bytes() for p in result.outputs} == _cold_copy(bank, tmp_path / "cold")
 
 
@@ -70,9 +75,9 @@ def test_a_deleted_question_is_gone_and_the_rest_reused(bank: Path, tmp_path: Pa
     result = build(bank)
     assert result.reused == _questions(bank)
     assert "nippon-cross-regional-deterrence" in " ".join(result.notices)
-    # The notes and the self-test are untouched; every printed item is rendered again, as the question count on
-    # the page (which an item's template block can see) changed.
-    assert result.rendered == 2 * _questions(bank)
+    # The notes and the self-test are untouched; each printed section is rendered again, as the question count
+    # on the page (which a section's template block can see) changed.
+    assert result.rendered == 2 * _sections(bank)
     assert {p.name: p.read_bytes() for p in result.outputs} == _cold_copy(bank, tmp_path / "cold")
 
 
@@ -95,13 +100,13 @@ def test_a_template_change_rebuilds_outputs_from_cached_questions(bank: Path, tm
     assert {p.name: p.read_bytes() for p in result.outputs} == _cold_copy(bank, tmp_path / "cold")
 
 
-def test_a_printable_template_change_rerenders_its_items_only(bank: Path, tmp_path: Path) -> None:
+def test_a_printable_template_change_rerenders_the_printables_only(bank: Path, tmp_path: Path) -> None:
     worksheet = bank / "templates" / "worksheet.html.jinja"
     _edit(worksheet, "{% block instructions %}", '{% block task %}<div class="mine">{{ super() }}</div>{% endblock %}\n'
                                                  "{% block instructions %}")
     result = build(bank)
-    # Every printed item (worksheet and key: any template file may be part of either); no note, no self-test part.
-    assert result.rendered == 2 * _questions(bank)
+    # Every printed section (worksheet and key: any template file may be part of either); no note or self-test part.
+    assert result.rendered == 2 * _sections(bank)
     page = (bank / "decks" / "nato-japan-worksheet.html").read_text(encoding="utf-8")
     assert page.count('<div class="mine">') == _questions(bank)
     assert {p.name: p.read_bytes() for p in result.outputs} == _cold_copy(bank, tmp_path / "cold")

@@ -40,8 +40,6 @@ INSTRUCTIONS = {
     Kind.BASIC: "Answer on the lines, in a sentence or two.",
 }
 DOCUMENTS = {"worksheet": "Worksheet", "key": "Answer key"}
-# The block that lays out one item in each document, and the loop variable it reads.
-ITEM_BLOCKS = {"worksheet": ("task", "task"), "key": ("answer", "item")}
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}  # CSS @page size keywords
 PAPER_NAMES = {"a4": "A4", "letter": "US Letter"}
 
@@ -101,7 +99,7 @@ class Section:
 
     title: str
     intro: str
-    items: tuple[templating.Fragment, ...]  # each stands for a Task or an Answer
+    items: tuple[Task | Answer, ...]
 
     @property
     def span(self) -> str:
@@ -143,8 +141,7 @@ def render(bank: Bank, context: BuildContext) -> Rendered:
         groups = arrange(bank, questions, options.group_by, options.selection.seed, letter)
         for kind in DOCUMENTS:
             context_ = page_context(bank, groups, kind, letter, options.paper)
-            block, variable = ITEM_BLOCKS[kind]
-            reuse = templating.Reuse(block, variable, context.memo, _scope(templates, context_))
+            reuse = templating.Reuse("section", "section", context.memo, _scope(templates, context_))
             page = templating.render(env, f"{kind}.html.jinja", context_, reuse)
             documents[file_stem(bank, kind, letter)] = page.encode("utf-8")
     outputs = [Output(f"{stem}.html", data) for stem, data in documents.items()]
@@ -213,20 +210,21 @@ def page_context(bank: Bank, groups: list[tuple[str, str, list[Numbered]]], kind
                  paper: str) -> dict[str, object]:
     """Everything a worksheet or key template may use; a worksheet's holds no answer.
 
-    Items are `Fragment`s: each is built only if the template looks inside it, and its key names all it shows
-    (question, number, choice order, citation and section), so that its rendered block can be reused.
+    Sections are `Fragment`s: each is built only if the template looks inside it, and its key names all it
+    shows (its heading and each question's content, number, choice order and citation), so that its rendered
+    block can be reused.
     """
     item: Callable[[Numbered, Bank], Task | Answer] = task if kind == "worksheet" else answer
     cited = {sid: citation_key(source) for sid, source in bank.sources.items()}
     sections = []
     for title, intro, numbered in groups:
-        where = _digest(title, intro, numbered[0].number, numbered[-1].number)
-        sections.append(Section(title, intro, tuple(
-            templating.Fragment(f"{n.question.digest}/{n.number}/{n.seed}/{n.letter}/{cited[n.question.source]}/{where}",
-                                n.number, lambda n=n: item(n, bank))
-            for n in numbered)))
+        shown = "".join(f"{n.question.digest}/{n.number}/{cited[n.question.source]}," for n in numbered)
+        key = _digest(title, intro, numbered[0].seed, numbered[0].letter, shown)
+        sections.append(templating.Fragment(key, lambda title=title, intro=intro, numbered=numbered:
+                                            Section(title, intro, tuple(item(n, bank) for n in numbered))))
     count = sum(len(numbered) for _, _, numbered in groups)
-    kinds = [k for k in KIND_ORDER if any(n.question.kind is k for _, _, g in groups for n in g)]
+    present = {n.question.kind for _, _, numbered in groups for n in numbered}
+    kinds = [k for k in KIND_ORDER if k in present]
     return {
         "title": bank.title,
         "description": bank.description,
@@ -237,7 +235,7 @@ def page_context(bank: Bank, groups: list[tuple[str, str, list[Numbered]]], kind
 
 
 def _scope(templates: str, page: dict[str, object]) -> str:
-    """What an item's block sees besides its item and section: the template files and the page's values."""
+    """What a section's block sees besides its section: the template files and the page's values."""
     return _digest(templates, *(f"{k}={v!r}" for k, v in sorted(page.items()) if k != "sections"))
 
 

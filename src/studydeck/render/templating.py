@@ -61,13 +61,13 @@ def folders_digest(project: Path | None) -> str:
 
 
 class Fragment:
-    """An item a template loops over, built only if the template looks inside it: an earlier build may have
-    left the HTML of its block (see `Reuse`) under `cache_key`. `number` is always at hand (e.g. for `section.span`)."""
+    """Something a template loops over (e.g. a section of questions), built only if the template looks inside
+    it: an earlier build may have left the HTML of its block (see `Reuse`) under `cache_key`."""
 
-    __slots__ = ("cache_key", "number", "_build", "_item")
+    __slots__ = ("cache_key", "_build", "_item")
 
-    def __init__(self, key: str, number: int, build: Callable[[], Any]) -> None:
-        self.cache_key, self.number, self._build, self._item = key, number, build, None
+    def __init__(self, key: str, build: Callable[[], Any]) -> None:
+        self.cache_key, self._build, self._item = key, build, None
 
     @property
     def item(self) -> Any:
