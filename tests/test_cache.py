@@ -112,6 +112,23 @@ def test_a_printable_template_change_rerenders_the_printables_only(bank: Path, t
     assert {p.name: p.read_bytes() for p in result.outputs} == _cold_copy(bank, tmp_path / "cold")
 
 
+def test_a_cached_question_reports_its_warnings_where_it_now_stands(bank: Path) -> None:
+    questions = bank / "questions.yaml"
+    _edit(questions, "passage: \"Prime Minister Shinzo Abe's visit to Alliance headquarters in January 2007 - the first "
+                     "visit by a Japanese head of government - marked a high point in the NATO-Japan relationship, which "
+                     "has developed steadily since the early 1990s.\"", 'passage: "Prime Minister Shinzo"')
+
+    def short_passages() -> list[tuple[str, int]]:
+        report = check(bank, use_cache=True)
+        return [(p.question_id, p.line) for p in report.warnings if "under 4 words" in p.message]
+
+    first = short_passages()
+    assert first == [("ikegami-abe-first-visit", 20)]
+    assert check(bank, use_cache=True).reused == _questions(bank), "the question and its warning came from the cache"
+    _edit(questions, "\n  - id: ikegami-abe-first-visit", "\n\n\n  - id: ikegami-abe-first-visit")
+    assert short_passages() == [("ikegami-abe-first-visit", 22)]
+
+
 def test_a_broken_question_is_never_cached(bank: Path) -> None:
     questions = bank / "questions.yaml"
     _edit(questions, "    tags: [", "    tagz: [")

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .errors import Problem
 from .model import Location, Question, Source
 
 FORMAT = 3
@@ -33,11 +34,12 @@ def code_version() -> str:
 
 @dataclass(frozen=True)
 class Entry:
-    """A question parsed from one chunk, the line the chunk started on, and its source's digest."""
+    """A question parsed from one chunk, the line the chunk started on, its source's digest and its problems."""
 
     question: Question
     line: int
     source_digest: str
+    problems: tuple[Problem, ...] = ()
 
 
 @dataclass
@@ -55,18 +57,20 @@ class QuestionCache:
         store = Store(project_cache(project), "questions", shown)
         return cls(store, store.load())
 
-    def get(self, digest: str, line: int, source_digest: str) -> Question | None:
-        """The cached question for a chunk, moved to `line`, or None."""
+    def get(self, digest: str, line: int, source_digest: str) -> tuple[Question, list[Problem]] | None:
+        """The cached question for a chunk and its problems, moved to `line`, or None."""
         entry = self.entries.get(digest)
         if entry is None or entry.source_digest != source_digest:
             return None
         self.used[digest] = entry
         self.hits += 1
-        return relocated(entry.question, line - entry.line)
+        delta = line - entry.line
+        return relocated(entry.question, delta), [replace(p, line=p.line + delta) for p in entry.problems]
 
-    def put(self, digest: str, line: int, source_digest: str, question: Question) -> None:
+    def put(self, digest: str, line: int, source_digest: str, question: Question,
+            problems: tuple[Problem, ...]) -> None:
         question.digest  # noqa: B018 - computed now, it is kept with the entry
-        self.used[digest] = Entry(question, line, source_digest)
+        self.used[digest] = Entry(question, line, source_digest, problems)
 
     def save(self) -> None:
         if self.store is not None:

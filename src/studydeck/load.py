@@ -16,6 +16,7 @@ from .cache import QuestionCache, chunk_digest
 from .chunks import split_questions
 from .errors import ProjectError, Problem, Severity
 from .ground import SourceIndex
+from .rules import check_question
 from .model import Bank, Choice, Kind, Location, Question
 from .sources import load_sources, source_digest
 from .yamlnodes import Value, YamlSyntaxError, parse
@@ -101,18 +102,21 @@ def _parse_item(chunk) -> Value | None:
 
 def _cached_question(reader: _Reader, cache: QuestionCache, digests: dict[str, str], chunk, key: str
                      ) -> Question | None:
-    question = cache.get(key, chunk.line, digests.get(_source_of(chunk.text), ""))
-    if question is not None:
+    cached = cache.get(key, chunk.line, digests.get(_source_of(chunk.text), ""))
+    if cached is not None:
+        question, problems = cached
         where = question.where("id")
         reader.unique(question.id, (where.line, where.column))
+        reader.problems += problems
         return question
     value = _parse_item(chunk)
     if value is None:
         return None
     before = len(reader.problems)
     question = reader.question(value)
-    if question is not None and len(reader.problems) == before:
-        cache.put(key, chunk.line, digests.get(question.source, ""), question)
+    # Only a question that reads cleanly and whose source exists is kept: its problems then depend on nothing else.
+    if question is not None and len(reader.problems) == before + reader.checked and question.source in digests:
+        cache.put(key, chunk.line, digests[question.source], question, tuple(reader.problems[before:]))
     return question
 
 
@@ -128,6 +132,7 @@ class _Reader:
     problems: list[Problem] = field(default_factory=list)
     indexes: dict[str, SourceIndex] = field(default_factory=dict)
     id_lines: dict[str, int] = field(default_factory=dict)
+    checked: int = 0  # how many problems the rules found in the last question read
 
     def problem(self, at: Value | tuple[int, int], message: str, qid: str | None = None,
                 severity: Severity = Severity.ERROR) -> None:
@@ -194,12 +199,16 @@ class _Reader:
         values.update(self.kind_fields(kind, fields))
         if qid is None or fields.broken:
             return None
-        return Question(
+        question = Question(
             id=qid, kind=kind, location=Location(self.path, item.line, item.column),
             field_positions={k: (v.line, v.column) for k, v in data.items()},
             paragraphs=self.paragraphs(values["source"], values["passage"]),
             **values,
         )
+        found = check_question(self.sources, question, self.indexes)
+        self.problems += found
+        self.checked = len(found)
+        return question
 
     def kind_fields(self, kind: Kind, fields: _FieldReader) -> dict:
         if kind is Kind.CHOICE:

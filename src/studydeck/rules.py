@@ -1,31 +1,35 @@
-"""The rules a bank must pass, as pure functions from a `Bank` to the problems found."""
+"""The rules a bank must pass, as pure functions: of one question and the sources, or of the whole bank."""
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 from . import cloze
 from .errors import Problem, Severity
 from .ground import SourceIndex, normalize
-from .model import Bank, Kind, Question
+from .model import Bank, Kind, Question, Source
 
-Rule = Callable[[Bank, Question], Iterator[Problem]]
+Rule = Callable[[Mapping[str, Source], Question], Iterator[Problem]]
 
 SHORT_PASSAGE_WORDS = 4
 LONG_TYPE_IN_WORDS = 6
 
 
+def check_question(sources: Mapping[str, Source], question: Question,
+                   indexes: dict[str, SourceIndex] | None = None) -> list[Problem]:
+    """Every problem of one question on its own (`indexes` keeps each source's search index between calls).
+
+    The result depends only on the question as written and its source, so a cache may keep it with the question.
+    """
+    problems = [problem for rule in RULES for problem in rule(sources, question)]
+    return problems + list(_grounding(sources, question, {} if indexes is None else indexes))
+
+
 def check_bank(bank: Bank) -> list[Problem]:
-    """Every problem of the bank's questions, in file order."""
-    problems = list(_repeated_prompts(bank))
-    indexes: dict[str, SourceIndex] = {}
-    for question in bank.questions:
-        for rule in RULES:
-            problems += rule(bank, question)
-        problems += _grounding(bank, question, indexes)
-    return sorted(problems, key=lambda p: (p.path, p.line, p.column))
+    """The problems that only show across questions (each question is checked as it is loaded)."""
+    return list(_repeated_prompts(bank))
 
 
 def _problem(question: Question, key: str, message: str, severity: Severity = Severity.ERROR) -> Problem:
@@ -42,16 +46,17 @@ def _repeated_prompts(bank: Bank) -> Iterator[Problem]:
         first.setdefault(key, question)
 
 
-def _unknown_source(bank: Bank, question: Question) -> Iterator[Problem]:
-    if question.source not in bank.sources:
-        close = difflib.get_close_matches(question.source, list(bank.sources), n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(sorted(bank.sources)) or 'none'}"
+def _unknown_source(sources: Mapping[str, Source], question: Question) -> Iterator[Problem]:
+    if question.source not in sources:
+        close = difflib.get_close_matches(question.source, list(sources), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(sorted(sources)) or 'none'}"
         yield _problem(question, "source", f"unknown source '{question.source}' ({hint}); "
                        f"sources are the files in sources/, named by id")
 
 
-def _grounding(bank: Bank, question: Question, indexes: dict[str, SourceIndex]) -> Iterator[Problem]:
-    source = bank.sources.get(question.source)
+def _grounding(sources: Mapping[str, Source], question: Question, indexes: dict[str, SourceIndex]
+               ) -> Iterator[Problem]:
+    source = sources.get(question.source)
     if source is None or question.paragraphs:
         return
     index = indexes.setdefault(source.id, SourceIndex.of(source))
@@ -59,13 +64,13 @@ def _grounding(bank: Bank, question: Question, indexes: dict[str, SourceIndex]) 
                    f"(closest match: \"{index.closest(question.passage)}\"); quote the source word for word")
 
 
-def _short_passage(bank: Bank, question: Question) -> Iterator[Problem]:
+def _short_passage(sources: Mapping[str, Source], question: Question) -> Iterator[Problem]:
     if len(question.passage.split()) < SHORT_PASSAGE_WORDS:
         yield _problem(question, "passage", f"the passage is under {SHORT_PASSAGE_WORDS} words; quote enough "
                        "of the source to support the answer", Severity.WARNING)
 
 
-def _cloze(bank: Bank, question: Question) -> Iterator[Problem]:
+def _cloze(sources: Mapping[str, Source], question: Question) -> Iterator[Problem]:
     if question.kind is Kind.CLOZE:
         for message in cloze.syntax_problems(question.prompt):
             yield _problem(question, "text", message)
@@ -73,7 +78,7 @@ def _cloze(bank: Bank, question: Question) -> Iterator[Problem]:
         yield _problem(question, "question", "has a {{c1::...}} deletion but is not 'kind: cloze'", Severity.WARNING)
 
 
-def _choices(bank: Bank, question: Question) -> Iterator[Problem]:
+def _choices(sources: Mapping[str, Source], question: Question) -> Iterator[Problem]:
     if question.kind is not Kind.CHOICE:
         return
     if len(question.choices) < 2:
@@ -91,13 +96,13 @@ def _choices(bank: Bank, question: Question) -> Iterator[Problem]:
         yield _problem(question, "answer", "every choice is marked correct", Severity.WARNING)
 
 
-def _type_in(bank: Bank, question: Question) -> Iterator[Problem]:
+def _type_in(sources: Mapping[str, Source], question: Question) -> Iterator[Problem]:
     if question.kind is Kind.TYPE_IN and len(question.answer.split()) > LONG_TYPE_IN_WORDS:
         yield _problem(question, "answer", f"a type-in answer of over {LONG_TYPE_IN_WORDS} words is hard to type "
                        "exactly; use kind: basic", Severity.WARNING)
 
 
-def _tags(bank: Bank, question: Question) -> Iterator[Problem]:
+def _tags(sources: Mapping[str, Source], question: Question) -> Iterator[Problem]:
     for tag in question.tags:
         if re.search(r'["\x00-\x1f]', tag):
             yield _problem(question, "tags", f"tag {tag!r} contains a quote or control character")
