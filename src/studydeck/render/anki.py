@@ -21,14 +21,14 @@ from itertools import count
 from pathlib import Path
 
 import genanki
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from .. import cloze
 from ..build import BuildContext, Rendered
 from ..cache import Memo, citation_key
 from ..model import Bank, Kind, Question, Source
 from ..write import Output
-from .text import inline, quote
+from .text import inline, inline_html, quote_html
 
 # Chosen once and kept forever: Anki finds our note types by these ids.
 MODEL_IDS = {
@@ -66,6 +66,7 @@ CARDS = {
 }
 STATE_FORMAT = 1
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_DIGEST_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)  # made once: json.dumps makes one per call
 
 
 def render(bank: Bank, context: BuildContext) -> Rendered:
@@ -226,7 +227,7 @@ def _decks(bank: Bank, models: dict[Kind, _Model], clock: _Clock, memo: Memo) ->
 def _note_content(bank: Bank, question: Question, source: Source) -> tuple[str, str, str, str]:
     """A note's fields (joined), tags, GUID and content digest: what a build may reuse while the question is
     unchanged."""
-    fields = [str(f) for f in note_fields(question, source)]
+    fields = note_fields(question, source)
     tags = note_tags(question)
     return ("\x1f".join(fields), f" {' '.join(tags)} ", guid(bank, question),
             _digest([MODEL_IDS[question.kind], fields, tags]))
@@ -238,31 +239,32 @@ def _card_ords(question: Question) -> tuple[int, ...]:
     return tuple(range(len(CARDS[question.kind])))
 
 
-def note_fields(question: Question, source: Source) -> list[Markup]:
+def note_fields(question: Question, source: Source) -> list[str]:
     """The fields of a question's note, as HTML, in the order of its note type."""
-    tail = [inline(question.explanation), quote(question.passage), escape(source.citation(question.paragraphs))]
+    # Plain strings of safe HTML (text.inline_html and friends): Markup objects are slow to make by the 100,000.
+    tail = [inline_html(question.explanation), quote_html(question.passage),
+            str(escape(source.citation(question.paragraphs)))]
+    prompt = inline_html(question.prompt)
     if question.kind is Kind.CLOZE:
-        return [inline(question.prompt), *tail]
+        return [prompt, *tail]
     if question.kind is Kind.CHOICE:
-        return [inline(question.prompt), _choice_list(question, marked=False), _choice_list(question, marked=True),
-                *tail]
+        return [prompt, _choice_list(question, marked=False), _choice_list(question, marked=True), *tail]
     if question.kind is Kind.TRUE_FALSE:
-        return [inline(question.prompt), Markup("True" if question.truth else "False"), *tail]
+        return [prompt, "True" if question.truth else "False", *tail]
     if question.kind is Kind.TYPE_IN:
         # Anki compares the typed text with this field, so it stays plain text.
-        return [inline(question.prompt), escape(question.answer), *tail]
-    return [inline(question.prompt), inline(question.answer), *tail]
+        return [prompt, str(escape(question.answer)), *tail]
+    return [prompt, inline_html(question.answer), *tail]
 
 
-def _choice_list(question: Question, marked: bool) -> Markup:
-    # Plain concatenation of already-safe pieces: Markup.format is slow on large banks.
+def _choice_list(question: Question, marked: bool) -> str:
     items = "".join(
-        f'<li class="correct">{inline(c.text)}</li>' if marked and c.correct else f"<li>{inline(c.text)}</li>"
+        f'<li class="correct">{inline_html(c.text)}</li>' if marked and c.correct else f"<li>{inline_html(c.text)}</li>"
         for c in question.choices
     )
     right = sum(c.correct for c in question.choices)
     hint = f'<div class="hint">Choose {right}.</div>' if right > 1 and not marked else ""
-    return Markup(f'<ol class="choices" type="A">{items}</ol>{hint}')
+    return f'<ol class="choices" type="A">{items}</ol>{hint}'
 
 
 def note_tags(question: Question) -> list[str]:
@@ -271,7 +273,7 @@ def note_tags(question: Question) -> list[str]:
 
 
 def _digest(value: object) -> str:
-    return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+    return hashlib.sha256(_DIGEST_JSON.encode(value).encode()).hexdigest()[:16]
 
 
 def _package_bytes(decks: list[tuple[genanki.Deck, list[_Note]]], timestamp: int) -> bytes:

@@ -23,7 +23,7 @@ from ..errors import TemplateError
 from ..model import Bank, Kind, Question, Source
 from ..write import Output
 from .templating import environment, render as render_template
-from .text import inline, plain, quote
+from .text import inline, inline_html, plain, quote_html
 
 TEMPLATE = "selftest.html.jinja"
 STYLE = "selftest/style.css"
@@ -32,6 +32,7 @@ SCRIPT = "selftest/script.js"
 # that Markdown leaves alone and that authored text is stripped of first.
 _GAP_OPEN, _GAP_CLOSE = "\ue000", "\ue001"
 # Chained str.replace: str.translate falls back to a slow per-character path on non-ASCII text.
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))  # json.dumps makes one per call
 _JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
@@ -101,7 +102,7 @@ def _page_json(bank: Bank, data: dict[str, Any], memo: Memo) -> Markup:
 
 def script_json(data: Any) -> Markup:
     """JSON that is safe inside a `<script>` element: no `<`, `>` or `&`, no JavaScript line separators."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = _JSON.encode(data)
     for character, escaped in _JSON_ESCAPES:
         text = text.replace(character, escaped)
     return Markup(text)
@@ -118,9 +119,9 @@ def question_data(question: Question, source: Source) -> dict[str, Any]:
         "kind": question.kind.value,
         "source": question.source,
         "tags": list(question.tags),
-        "prompt": str(inline(question.prompt)),
-        "explanation": str(inline(question.explanation)),
-        "passage": str(quote(question.passage)),
+        "prompt": inline_html(question.prompt),
+        "explanation": inline_html(question.explanation),
+        "passage": quote_html(question.passage),
         "citation": source.citation(question.paragraphs),
     }
     data.update(_ANSWERING[question.kind](question))
@@ -128,15 +129,15 @@ def question_data(question: Question, source: Source) -> dict[str, Any]:
 
 
 def _free_recall(question: Question) -> dict[str, Any]:
-    return {"answer": str(inline(question.answer))}
+    return {"answer": inline_html(question.answer)}
 
 
 def _type_in(question: Question) -> dict[str, Any]:
-    return {"answer": str(inline(question.answer)), "accept": [plain(a) for a in (question.answer, *question.accept)]}
+    return {"answer": inline_html(question.answer), "accept": [plain(a) for a in (question.answer, *question.accept)]}
 
 
 def _choice(question: Question) -> dict[str, Any]:
-    choices = [str(inline(c.text)) for c in question.choices]
+    choices = [inline_html(c.text) for c in question.choices]
     correct = [i for i, c in enumerate(question.choices) if c.correct]
     answer = Markup("; ").join(inline(question.choices[i].text) for i in correct)
     return {"choices": choices, "correct": correct, "answer": str(answer)}

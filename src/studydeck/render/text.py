@@ -37,16 +37,21 @@ _rendered_texts: dict[str, str] = {}
 
 def inline(text: str) -> Markup:
     """Inline Markdown (bold, italics, code, links) as HTML; everything else escaped."""
+    return Markup(inline_html(text))
+
+
+def inline_html(text: str) -> str:
+    """`inline` as a plain string, for HTML that goes into JSON or an Anki field rather than a template."""
     if _MARKUP_CHARS.isdisjoint(text):
-        return Markup(text.strip().replace('"', "&quot;"))
+        return text.strip().replace('"', "&quot;")
     return _rendered(text)
 
 
-def _rendered(text: str) -> Markup:
+def _rendered(text: str) -> str:
     html = _rendered_texts.get(text)
     if html is None:
         html = _rendered_texts[text] = _markdown().renderInline(text).strip()
-    return Markup(html)
+    return html
 
 
 def forget() -> None:
@@ -65,4 +70,9 @@ def plain(text: str) -> str:
 
 def quote(text: str) -> Markup:
     """A verbatim passage: escaped, with its line structure kept."""
-    return Markup("<br>".join(escape(line) for line in text.splitlines()))
+    return Markup(quote_html(text))
+
+
+def quote_html(text: str) -> str:
+    """`quote` as a plain string (see `inline_html`)."""
+    return "<br>".join(str(escape(text)).splitlines())  # escaping leaves line breaks alone
