@@ -29,6 +29,24 @@ def test_a_failure_part_way_leaves_every_previous_file(tmp_path: Path) -> None:
     assert sorted(os.listdir(tmp_path)) == ["a.txt", "b.txt", "c.txt"], "no temporary files left behind"
 
 
+def test_streamed_outputs_are_written_compared_and_rolled_back_like_the_rest(tmp_path: Path) -> None:
+    def chunks(*parts: bytes):
+        return lambda handle: [handle.write(part) for part in parts]
+
+    assert write_all(tmp_path, [Output("a.txt", chunks(b"one ", b"two"))]) == [tmp_path / "a.txt"]
+    assert (tmp_path / "a.txt").read_bytes() == b"one two"
+    assert write_all(tmp_path, [Output("a.txt", chunks(b"one", b" two"))]) == [], "same bytes: left alone"
+
+    def failing(handle) -> None:
+        handle.write(b"half of it")
+        raise RuntimeError("a template error half-way")
+
+    with pytest.raises(RuntimeError):
+        write_all(tmp_path, [Output("b.txt", b"new b"), Output("a.txt", failing)])
+    assert (tmp_path / "a.txt").read_bytes() == b"one two"
+    assert sorted(os.listdir(tmp_path)) == ["a.txt"], "nothing staged is left behind"
+
+
 def test_a_failed_swap_is_rolled_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_all(tmp_path, [Output("a.txt", b"old a"), Output("b.txt", b"old b")])
     real_replace = os.replace

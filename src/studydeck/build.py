@@ -1,4 +1,4 @@
-"""`studydeck build`: check the bank, render every output in memory, then write them all at once."""
+"""`studydeck build`: check the bank, render every output, then write them all at once."""
 
 from __future__ import annotations
 
@@ -79,24 +79,15 @@ def _quiet(stage: str) -> None:
 
 
 def _render(bank: Bank, context: BuildContext, progress: Progress) -> Rendered:
-    from .render import text
-
-    store = Store(project_cache(context.project), "render") if context.options.use_cache else None
-    if store is not None:
-        context.memo.stored = store.load()
+    """Every renderer's outputs; large ones are written only when `write_all` asks for them."""
     renderers = _renderers()
     rendered = Rendered()
-    try:
-        for name in context.options.formats:
-            if name in renderers:
-                progress(f"rendering {name} ({len(bank.questions)} questions)")
-                result = renderers[name](bank, context)
-                rendered.outputs += result.outputs
-                rendered.notices += result.notices
-    finally:
-        text.forget()
-    if store is not None:
-        store.save(context.memo.used)
+    for name in context.options.formats:
+        if name in renderers:
+            progress(f"rendering {name} ({len(bank.questions)} questions)")
+            result = renderers[name](bank, context)
+            rendered.outputs += result.outputs
+            rendered.notices += result.notices
     return rendered
 
 
@@ -105,6 +96,8 @@ def build(project: str | Path, options: BuildOptions | None = None, progress: Pr
 
     `progress` is called with a short description as each stage starts.
     """
+    from .render import text
+
     options = options or BuildOptions()
     project = Path(project)
     progress("checking the bank")
@@ -112,9 +105,16 @@ def build(project: str | Path, options: BuildOptions | None = None, progress: Pr
     bank = report.bank
     assert bank is not None
     context = BuildContext(project, options.out or project / "decks", options)
+    store = Store(project_cache(project), "render") if options.use_cache else None
     with paused_gc():
-        rendered = _render(bank, context, progress)
-    progress(f"writing {context.out}")
-    changed = write_all(context.out, rendered.outputs)
+        if store is not None:
+            context.memo.stored = store.load()
+        try:
+            rendered = _render(bank, context, progress)
+            changed = write_all(context.out, rendered.outputs, lambda name: progress(f"writing {name}"))
+        finally:
+            text.forget()
+        if store is not None:
+            store.save(context.memo.used)
     return BuildResult(tuple(context.out / o.name for o in rendered.outputs), tuple(changed), tuple(rendered.notices),
                        report.reused, context.memo.computed)

@@ -13,13 +13,14 @@ import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from .errors import Problem
 from .model import Location, Question, Source
 
-FORMAT = 3
+FORMAT = 4
 
 
 @lru_cache(maxsize=1)
@@ -129,26 +130,39 @@ class Store:
             return
         journal = {k: used[k] for k in self.journaled if k in used} | added
         if (len(journal) + unused) * self.COMPACT < len(used):
-            _dump(self.journal, (self.version, journal))
+            self._write(self.journal, journal)
         else:
-            _dump(self.base, (self.version, used))
+            self._write(self.base, used)
             self.journal.unlink(missing_ok=True)
 
     def _read(self, path: Path) -> dict:
+        entries: dict = {}
         try:
             with path.open("rb") as handle:
-                version, entries = pickle.load(handle)
-            return entries if version == self.version and isinstance(entries, dict) else {}
+                unpickler = pickle.Unpickler(handle)
+                if unpickler.load() != self.version:
+                    return {}
+                while True:
+                    try:
+                        entries.update(unpickler.load())
+                    except EOFError:
+                        return entries
         except Exception:  # noqa: BLE001 - a missing, old or damaged cache is simply not used
             return {}
 
-
-def _dump(path: Path, value: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(f".{os.getpid()}.partial")
-    with partial.open("wb") as handle:
-        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(partial, path)
+    def _write(self, path: Path, entries: dict) -> None:
+        """The version, then the entries in batches: a pickler remembers every object it wrote until it is told
+        to forget, which for 100k questions at once costs hundreds of megabytes."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.partial")
+        with partial.open("wb") as handle:
+            pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.dump(self.version)
+            items = iter(entries.items())
+            while batch := dict(islice(items, 1000)):
+                pickler.dump(batch)
+                pickler.clear_memo()
+        os.replace(partial, path)
 
 
 def project_cache(project: Path) -> Path:

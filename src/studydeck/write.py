@@ -4,41 +4,67 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import BuildError
+
+Writer = Callable[[BinaryIO], None]
 
 
 @dataclass(frozen=True)
 class Output:
-    """One file a renderer produced: its path below the output folder and its bytes."""
+    """One file a renderer produces: its path below the output folder, and its bytes or a function that
+    writes them to a file (so that a large output never has to be held in memory whole)."""
 
     name: str
-    data: bytes
+    data: bytes | Writer
 
 
-def write_all(folder: Path, outputs: Iterable[Output]) -> list[Path]:
+def write_all(folder: Path, outputs: Iterable[Output], progress: Callable[[str], None] = lambda name: None
+              ) -> list[Path]:
     """Stage every changed output beside its target, then swap them all in; returns the paths that changed.
 
-    If anything fails, files already swapped are put back, so the folder is as it was before.
+    If anything fails (a write, or a writer with any exception), files already swapped are put back and staged
+    ones deleted, so the folder is as it was before. `progress` is called with each output's name.
     """
     staged: list[tuple[str, Path]] = []
     try:
         for output in outputs:
+            progress(output.name)
             target = folder / output.name
-            if target.is_file() and target.read_bytes() == output.data:
-                continue
             if target.exists() and not target.is_file():
                 raise BuildError(f"cannot write {target}: something other than a file is in the way; nothing was changed")
-            staged.append((_stage(target, output.data), target))
+            if isinstance(output.data, bytes):
+                if target.is_file() and target.read_bytes() == output.data:
+                    continue
+                staged.append((_stage(target, output.data), target))
+                continue
+            temporary = _stage(target, output.data)
+            if target.is_file() and _same_bytes(temporary, target):
+                os.unlink(temporary)
+                continue
+            staged.append((temporary, target))
         _swap_in(staged)
     except OSError as e:
         raise BuildError(f"cannot write {e.filename or folder}: {e.strerror}; nothing was changed") from e
     finally:
         _discard(temporary for temporary, _ in staged)
     return [target for _, target in staged]
+
+
+def _same_bytes(first: str | Path, second: str | Path) -> bool:
+    if os.path.getsize(first) != os.path.getsize(second):
+        return False
+    with open(first, "rb") as a, open(second, "rb") as b:
+        while True:
+            block = a.read(1 << 20)
+            if block != b.read(1 << 20):
+                return False
+            if not block:
+                return True
 
 
 def _swap_in(staged: list[tuple[str, Path]]) -> None:
@@ -61,13 +87,16 @@ def _swap_in(staged: list[tuple[str, Path]]) -> None:
     _discard(backup for _, backup in backups if backup)
 
 
-def _stage(target: Path, data: bytes) -> str:
+def _stage(target: Path, data: bytes | Writer) -> str:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
     try:
         os.chmod(temporary, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                data(handle)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:

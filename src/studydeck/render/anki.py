@@ -9,7 +9,6 @@ exactly when its content changes: the times of the last build are kept in `decks
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import sqlite3
 import tempfile
@@ -19,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
+from typing import BinaryIO
 
 import genanki
 from markupsafe import escape
@@ -78,8 +78,9 @@ def render(bank: Bank, context: BuildContext) -> Rendered:
     used = {q.kind for q in bank.questions}
     models = {kind: _model(kind, templates, clock) for kind in Kind if kind in used}  # fixed order: same bytes
     decks = _decks(bank, models, clock, context.memo)
-    package = _package_bytes(decks, timestamp=clock.latest())
-    rendered = Rendered([Output(f"{bank.name}.apkg", package), Output(state_name, clock.state.dump())])
+    timestamp = clock.latest()
+    rendered = Rendered([Output(f"{bank.name}.apkg", lambda handle: _write_package(decks, timestamp, handle)),
+                         Output(state_name, clock.state.dump())])
     rendered.notices += _notices(previous, clock.state)
     return rendered
 
@@ -276,9 +277,9 @@ def _digest(value: object) -> str:
     return hashlib.sha256(_DIGEST_JSON.encode(value).encode()).hexdigest()[:16]
 
 
-def _package_bytes(decks: list[tuple[genanki.Deck, list[_Note]]], timestamp: int) -> bytes:
-    """The .apkg as bytes: genanki writes the collection, decks and note types; the notes and cards go in
-    with one statement per table (genanki's row-by-row writing dominates large builds); the zip gets fixed
+def _write_package(decks: list[tuple[genanki.Deck, list[_Note]]], timestamp: int, handle: BinaryIO) -> None:
+    """The .apkg, into `handle`: genanki writes the collection, decks and note types; the notes and cards go
+    in with one statement per table (genanki's row-by-row writing dominates large builds); the zip gets fixed
     dates so that the bytes repeat."""
     ids = count(timestamp * 1000)
     with tempfile.TemporaryDirectory() as folder:
@@ -294,14 +295,12 @@ def _package_bytes(decks: list[tuple[genanki.Deck, list[_Note]]], timestamp: int
         cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
         connection.commit()
         connection.close()
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, data in (("collection.anki2", database.read_bytes()), ("media", b"{}")):
                 info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 archive.writestr(info, data, compresslevel=1)  # 2.5x faster than the default, 1/5 larger
-        return buffer.getvalue()
 
 
 def _note_rows(decks: list[tuple[genanki.Deck, list[_Note]]], ids, cards: list[tuple]) -> Iterator[tuple]:

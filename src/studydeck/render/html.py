@@ -16,7 +16,7 @@ import string
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 
 from markupsafe import Markup
 
@@ -136,20 +136,22 @@ def render(bank: Bank, context: BuildContext) -> Rendered:
     questions = select(bank, options.selection)
     env = templating.environment(context.project)
     templates = templating.folders_digest(context.project)
-    documents: dict[str, bytes] = {}
+    pages: dict[str, tuple[str, dict[str, object], templating.Reuse]] = {}
     for letter in letters(options.versions):
         groups = arrange(bank, questions, options.group_by, options.selection.seed, letter)
         for kind in DOCUMENTS:
             context_ = page_context(bank, groups, kind, letter, options.paper)
             reuse = templating.Reuse("section", "section", context.memo, _scope(templates, context_))
-            page = templating.render(env, f"{kind}.html.jinja", context_, reuse)
-            documents[file_stem(bank, kind, letter)] = page.encode("utf-8")
-    outputs = [Output(f"{stem}.html", data) for stem, data in documents.items()]
-    if options.pdf:
-        from .pdf import print_pdfs
+            pages[file_stem(bank, kind, letter)] = (f"{kind}.html.jinja", context_, reuse)
+    if not options.pdf:  # each page is written straight to its file when its turn comes
+        return Rendered([Output(f"{stem}.html", partial(templating.write, env=env, name=name, context=context_,
+                                                        reuse=reuse))
+                         for stem, (name, context_, reuse) in pages.items()])
+    from .pdf import print_pdfs
 
-        outputs += [Output(f"{stem}.pdf", data) for stem, data in print_pdfs(documents).items()]
-    return Rendered(outputs)
+    documents = {stem: templating.render(env, *page).encode("utf-8") for stem, page in pages.items()}
+    outputs = [Output(f"{stem}.html", data) for stem, data in documents.items()]
+    return Rendered(outputs + [Output(f"{stem}.pdf", data) for stem, data in print_pdfs(documents).items()])
 
 
 def letters(versions: int) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from typing import Any
+from typing import Any, BinaryIO
 
 import jinja2
 from markupsafe import Markup
@@ -22,7 +22,8 @@ from ..cache import Memo, citation_key
 from ..errors import TemplateError
 from ..model import Bank, Kind, Question, Source
 from ..write import Output
-from .templating import environment, render as render_template
+from . import templating
+from .templating import environment
 from .text import inline, inline_html, plain, quote_html
 
 TEMPLATE = "selftest.html.jinja"
@@ -39,8 +40,11 @@ _JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028"
 def render(bank: Bank, context: BuildContext) -> Rendered:
     """The self-test page for the whole bank, as one self-contained HTML file."""
     env = environment(context.project)
-    html = render_template(env, TEMPLATE, page_context(bank, env, context.memo))
-    return Rendered([Output(f"{bank.name}-selftest.html", html.encode("utf-8"))])
+
+    def write(handle: BinaryIO) -> None:
+        templating.write(handle, env, TEMPLATE, page_context(bank, env, context.memo))
+
+    return Rendered([Output(f"{bank.name}-selftest.html", write)])
 
 
 def page_context(bank: Bank, env: jinja2.Environment, memo: Memo | None = None) -> dict[str, Any]:

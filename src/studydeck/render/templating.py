@@ -7,10 +7,10 @@ A project's template may extend the built-in one it replaces as `builtin/<name>`
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import jinja2
 from markupsafe import Markup
@@ -114,13 +114,31 @@ class Reuse:
 
 def render(env: jinja2.Environment, name: str, context: Mapping[str, Any], reuse: Reuse | None = None) -> str:
     """Render one template; any Jinja failure becomes a TemplateError naming the template and line."""
+    return "".join(_pieces(env, name, context, reuse))
+
+
+def write(handle: BinaryIO, env: jinja2.Environment, name: str, context: Mapping[str, Any],
+          reuse: Reuse | None = None) -> None:
+    """`render` straight into a file, a megabyte at a time: a page of 100,000 questions is never held whole."""
+    batch: list[str] = []
+    size = 0
+    for piece in _pieces(env, name, context, reuse):
+        batch.append(piece)
+        size += len(piece)
+        if size >= 1 << 20:
+            handle.write("".join(batch).encode("utf-8"))
+            batch, size = [], 0
+    handle.write("".join(batch).encode("utf-8"))
+
+
+def _pieces(env: jinja2.Environment, name: str, context: Mapping[str, Any], reuse: Reuse | None) -> Iterator[str]:
     try:
         template = env.get_template(name)
         jinja_context = template.new_context(dict(context))
         if reuse is not None:
             reuse.install(jinja_context)
         try:
-            return env.concat(template.root_render_func(jinja_context))  # type: ignore[attr-defined]
+            yield from template.root_render_func(jinja_context)  # type: ignore[attr-defined]
         except Exception:
             env.handle_exception()  # what Template.render does: tracebacks point at template lines
     except jinja2.TemplateSyntaxError as e:
