@@ -20,7 +20,7 @@ from typing import Any
 from .errors import Problem
 from .model import Location, Question, Source
 
-FORMAT = 4
+FORMAT = 5
 
 
 @lru_cache(maxsize=1)
@@ -70,7 +70,6 @@ class QuestionCache:
 
     def put(self, digest: str, line: int, source_digest: str, question: Question,
             problems: tuple[Problem, ...]) -> None:
-        question.digest  # noqa: B018 - computed now, it is kept with the entry
         self.used[digest] = Entry(question, line, source_digest, problems)
 
     def save(self) -> None:
@@ -189,11 +188,7 @@ def relocated(question: Question, delta: int) -> Question:
         return question
 
     start = question.location
-    moved = replace(question, location=Location(start.path, start.line + delta, start.column),
-                    field_positions={k: (line + delta, column) for k, (line, column) in question.field_positions.items()})
-    if "digest" in question.__dict__:  # the content is the same, and so is its digest
-        moved.__dict__["digest"] = question.digest
-    return moved
+    return replace(question, location=Location(start.path, start.line + delta, start.column))
 
 
 def citation_key(source: Source) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -191,7 +192,7 @@ class _Reader:
         prompt_key = "text" if kind is Kind.CLOZE else "question"
         values = dict(
             prompt=fields.text(prompt_key, required=True),
-            source=fields.text("source", required=True),
+            source=_interned(fields.text("source", required=True)),
             passage=fields.text("passage", required=True),
             explanation=fields.text("explanation") or "",
             tags=fields.tags(),
@@ -201,7 +202,7 @@ class _Reader:
             return None
         question = Question(
             id=qid, kind=kind, location=Location(self.path, item.line, item.column),
-            field_positions={k: (v.line, v.column) for k, v in data.items()},
+            field_positions=tuple(p for k, v in data.items() for p in (sys.intern(k), v.line - item.line, v.column)),
             paragraphs=self.paragraphs(values["source"], values["passage"]),
             **values,
         )
@@ -340,7 +341,7 @@ class _FieldReader:
             elif not tag.strip() or re.search(r"\s", tag.strip()):
                 self.fail(tag_value, f"tag '{tag}' contains a space; Anki splits tags on spaces, use '-' instead")
             else:
-                tags.append(tag.strip())
+                tags.append(sys.intern(tag.strip()))  # one string per tag, not per question: large banks repeat them
         return tuple(tags)
 
     def truth(self) -> bool | None:
@@ -378,6 +379,10 @@ class _FieldReader:
             elif text is not None:
                 found.add(text.strip())
         return found
+
+
+def _interned(text: str | None) -> str | None:
+    return None if text is None else sys.intern(text)
 
 
 def _slug(text: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import cached_property
 
 
 class Kind(str, Enum):
@@ -34,7 +33,7 @@ _LABELS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where something was written: a file and a 1-based line and column."""
 
@@ -119,7 +118,7 @@ class Choice:
     correct: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Question:
     """One authored question. Which fields are set depends on `kind`:
 
@@ -143,20 +142,31 @@ class Question:
     tags: tuple[str, ...] = ()
     paragraphs: tuple[int, ...] = ()
     location: Location = field(default=Location("", 0, 0), compare=False)
-    # (line, column) of each key's value, in the file of `location`; kept small for banks of 100k questions
-    field_positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    # Where each key's value is written: key, line (counted from `location`'s) and column, flattened. Relative
+    # lines stay the same when the question moves, and the whole takes little room in a bank of 100k questions.
+    field_positions: tuple[str | int, ...] = field(default=(), compare=False, hash=False, repr=False)
+    # A digest of everything the question says (not where it stands), the same in every process; made on creation.
+    digest: str = field(default="", compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.digest:
+            content = (self.id, self.kind.value, self.source, self.passage, self.prompt, self.answer,
+                       tuple((c.text, c.correct) for c in self.choices), self.truth, self.accept, self.explanation,
+                       self.tags, self.paragraphs)
+            digest = hashlib.blake2b(repr(content).encode("utf-8"), digest_size=16).hexdigest()
+            object.__setattr__(self, "digest", digest)
+
+    def has(self, key: str) -> bool:
+        """Whether the question was written with `key`."""
+        return key in self.field_positions[::3]
 
     def where(self, key: str) -> Location:
         """The location of one of the question's keys, or of the question itself."""
-        position = self.field_positions.get(key)
-        return self.location if position is None else Location(self.location.path, *position)
-
-    @cached_property
-    def digest(self) -> str:
-        """A digest of everything the question says (not where it stands), the same in every process."""
-        content = (self.id, self.kind.value, self.source, self.passage, self.prompt, self.answer, self.choices,
-                   self.truth, self.accept, self.explanation, self.tags, self.paragraphs)
-        return hashlib.blake2b(repr(content).encode("utf-8"), digest_size=16).hexdigest()
+        positions = self.field_positions
+        for i in range(0, len(positions), 3):
+            if positions[i] == key:
+                return Location(self.location.path, self.location.line + positions[i + 1], positions[i + 2])
+        return self.location
 
     @property
     def multiple_answers(self) -> bool:

@@ -90,7 +90,7 @@ def _choices(sources: Mapping[str, Source], question: Question) -> Iterator[Prob
             yield _problem(question, "choices", f"choice {choice.text!r} is listed twice")
         seen.add(folded)
     if not any(c.correct for c in question.choices):
-        yield _problem(question, "answer" if "answer" in question.field_positions else "choices",
+        yield _problem(question, "answer" if question.has("answer") else "choices",
                        "no correct choice: add 'answer:' with the text of the right choice (a list for several)")
     elif len(question.choices) > 1 and all(c.correct for c in question.choices):
         yield _problem(question, "answer", "every choice is marked correct", Severity.WARNING)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 import jinja2
@@ -33,6 +34,7 @@ SCRIPT = "selftest/script.js"
 # that Markdown leaves alone and that authored text is stripped of first.
 _GAP_OPEN, _GAP_CLOSE = "\ue000", "\ue001"
 # Chained str.replace: str.translate falls back to a slow per-character path on non-ASCII text.
+_DATA = templating.PLACEHOLDER + "studydeck: the question data\ue001"  # where it goes while the page is written
 _JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))  # json.dumps makes one per call
 _JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
@@ -42,28 +44,34 @@ def render(bank: Bank, context: BuildContext) -> Rendered:
     env = environment(context.project)
 
     def write(handle: BinaryIO) -> None:
-        templating.write(handle, env, TEMPLATE, page_context(bank, env, context.memo))
+        # The question data streams in where the template puts it: at 100k questions it is 50 MB of JSON.
+        page = page_context(bank, env, data=Markup(_DATA))
+        templating.write(handle, env, TEMPLATE, page, fill={_DATA: lambda: _page_json(bank, context.memo)})
 
     return Rendered([Output(f"{bank.name}-selftest.html", write)])
 
 
-def page_context(bank: Bank, env: jinja2.Environment, memo: Memo | None = None) -> dict[str, Any]:
-    """What the template sees: the bank, the filters' values, the question data as safe JSON, style and script.
+def page_context(bank: Bank, env: jinja2.Environment, memo: Memo | None = None, data: Markup | None = None
+                 ) -> dict[str, Any]:
+    """What the template sees: the bank, the filters' values, the question data as safe JSON (or `data` in its
+    place), style and script.
 
     The style and script are read verbatim (a project's `templates/selftest/` may replace them), and the
     script's hash goes into the page's Content-Security-Policy, so that no other script can run.
     """
-    data = page_data(bank, with_questions=False)
+    if data is None:
+        data = Markup("".join(_page_json(bank, memo or Memo())))
+    filters = page_data(bank, with_questions=False)
     script = _verbatim(env, SCRIPT)
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
     return {
         "title": bank.title,
         "description": inline(bank.description),
         "count": len(bank.questions),
-        "sources": data["sources"],
-        "tags": data["tags"],
-        "kinds": data["kinds"],
-        "data": _page_json(bank, data, memo or Memo()),
+        "sources": filters["sources"],
+        "tags": filters["tags"],
+        "kinds": filters["kinds"],
+        "data": data,
         "style": Markup(_verbatim(env, STYLE)),
         "script": Markup(script),
         "script_hash": f"sha256-{digest}",
@@ -82,26 +90,28 @@ def _verbatim(env: jinja2.Environment, name: str) -> str:
 def page_data(bank: Bank, with_questions: bool = True) -> dict[str, Any]:
     """Everything the page's script needs, HTML already rendered and escaped (the questions only if asked)."""
     used = sorted({q.source for q in bank.questions})
+    present = {q.kind for q in bank.questions}
     return {
         "bank": bank.name,
-        "kinds": {kind.value: kind.label for kind in Kind if any(q.kind is kind for q in bank.questions)},
+        "kinds": {kind.value: kind.label for kind in Kind if kind in present},
         "sources": {sid: _source(bank.sources[sid]) for sid in used},
         "tags": sorted({tag for q in bank.questions for tag in q.tags}),
         "questions": [question_data(q, bank.sources[q.source]) for q in bank.questions] if with_questions else [],
     }
 
 
-def _page_json(bank: Bank, data: dict[str, Any], memo: Memo) -> Markup:
-    """`script_json(data)` with the questions, each question's JSON reused from earlier builds while the question
-    and its source are unchanged (it is most of the page)."""
+def _page_json(bank: Bank, memo: Memo) -> Iterator[str]:
+    """The pieces of `script_json(page_data(bank))`, each question's JSON reused from earlier builds while the
+    question and its source are unchanged (it is most of the page)."""
+    rest = page_data(bank, with_questions=False)
+    del rest["questions"]
+    yield str(script_json({k: v for k, v in rest.items() if k < "questions"}))[:-1] + ',"questions":['
     cited = {sid: citation_key(source) for sid, source in bank.sources.items()}
-    questions = ",".join(memo.get(f"selftest/{q.digest}/{cited[q.source]}",
-                                  lambda q=q: str(script_json(question_data(q, bank.sources[q.source]))))
-                         for q in bank.questions)
-    rest = {k: v for k, v in data.items() if k != "questions"}
-    head = str(script_json({k: v for k, v in rest.items() if k < "questions"}))[:-1]
-    tail = str(script_json({k: v for k, v in rest.items() if k > "questions"}))[1:]
-    return Markup(f'{head},"questions":[{questions}],{tail}')
+    for n, q in enumerate(bank.questions):
+        yield "," if n else ""
+        yield memo.get(f"selftest/{q.digest}/{cited[q.source]}",
+                       lambda q=q: str(script_json(question_data(q, bank.sources[q.source]))))
+    yield "]," + str(script_json({k: v for k, v in rest.items() if k > "questions"}))[1:]
 
 
 def script_json(data: Any) -> Markup:

@@ -117,17 +117,37 @@ def render(env: jinja2.Environment, name: str, context: Mapping[str, Any], reuse
     return "".join(_pieces(env, name, context, reuse))
 
 
+# Placeholders start with this private-use character (see `write`).
+PLACEHOLDER = "\ue000"
+
+
 def write(handle: BinaryIO, env: jinja2.Environment, name: str, context: Mapping[str, Any],
-          reuse: Reuse | None = None) -> None:
-    """`render` straight into a file, a megabyte at a time: a page of 100,000 questions is never held whole."""
+          reuse: Reuse | None = None, fill: Mapping[str, Callable[[], Iterable[str]]] | None = None) -> None:
+    """`render` straight into a file, a megabyte at a time: a page of 100,000 questions is never held whole.
+
+    `fill` maps placeholders (texts starting with PLACEHOLDER, passed in `context`) to the pieces written where
+    each first appears, so that a large value (such as the self-test's data) need not exist as one string.
+    """
     batch: list[str] = []
     size = 0
-    for piece in _pieces(env, name, context, reuse):
+
+    def emit(piece: str) -> None:
+        nonlocal batch, size
         batch.append(piece)
         size += len(piece)
         if size >= 1 << 20:
             handle.write("".join(batch).encode("utf-8"))
             batch, size = [], 0
+
+    waiting = dict(fill or {})
+    for piece in _pieces(env, name, context, reuse):
+        if waiting and PLACEHOLDER in piece:
+            for placeholder in [p for p in waiting if p in piece]:
+                before, piece = piece.split(placeholder, 1)
+                emit(before)
+                for part in waiting.pop(placeholder)():
+                    emit(part)
+        emit(piece)
     handle.write("".join(batch).encode("utf-8"))
 
 
