@@ -13,7 +13,6 @@ import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -143,25 +142,50 @@ class Store:
                     return {}
                 while True:
                     try:
-                        entries.update(unpickler.load())
+                        entries.update((key, _unpacked(value)) for key, value in unpickler.load().items())
                     except EOFError:
                         return entries
         except Exception:  # noqa: BLE001 - a missing, old or damaged cache is simply not used
             return {}
 
     def _write(self, path: Path, entries: dict) -> None:
-        """The version, then the entries in batches: a pickler remembers every object it wrote until it is told
-        to forget, which for 100k questions at once costs hundreds of megabytes."""
+        """The version, then the entries in batches of about a megabyte: a pickler holds all it writes in one
+        call, and remembers every object until it is told to forget, which for 100k questions at once costs
+        hundreds of megabytes."""
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.partial")
         with partial.open("wb") as handle:
             pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
             pickler.dump(self.version)
-            items = iter(entries.items())
-            while batch := dict(islice(items, 1000)):
-                pickler.dump(batch)
-                pickler.clear_memo()
+            batch: dict = {}
+            size = 0
+            for key, value in entries.items():
+                batch[key] = _packed(value)
+                size += len(value) if isinstance(value, str) else 1000  # strings may be large, the rest is not
+                if size >= 1 << 20:
+                    pickler.dump(batch)
+                    pickler.clear_memo()
+                    batch, size = {}, 0
+            pickler.dump(batch)
         os.replace(partial, path)
+
+
+def _packed(value: Any) -> Any:
+    """Text (or a tuple of texts) as UTF-8 bytes: pickling a string that is not pure ASCII would keep a UTF-8
+    copy of it inside the string object for as long as it lives, doubling what large pages take."""
+    if type(value) is str:
+        return value.encode()
+    if type(value) is tuple and all(type(item) is str for item in value):
+        return tuple(item.encode() for item in value)
+    return value
+
+
+def _unpacked(value: Any) -> Any:
+    if type(value) is bytes:
+        return value.decode()
+    if type(value) is tuple and value and all(type(item) is bytes for item in value):
+        return tuple(item.decode() for item in value)
+    return value
 
 
 def project_cache(project: Path) -> Path:

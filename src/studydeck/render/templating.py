@@ -76,6 +76,10 @@ class Fragment:
             self._item = self._build()
         return self._item
 
+    def release(self) -> None:
+        """Forget the built item (it is built again if needed)."""
+        self._item = None
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.item, name)
 
@@ -105,7 +109,9 @@ class Reuse:
 
             def fresh() -> str:
                 block_context.vars[self.variable] = item.item  # the block sees (and errors name) the real item
-                return "".join(own(block_context))
+                html = "".join(own(block_context))
+                item.release()  # what the page keeps is the HTML; a section's items would fill memory on large banks
+                return html
 
             return (self.memo.get(f"{self.scope}/{item.cache_key}", fresh),)
 
