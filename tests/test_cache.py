@@ -9,6 +9,7 @@ import pytest
 
 from studydeck import check
 from studydeck.build import BuildOptions, build
+from studydeck.cache import Store
 from studydeck.chunks import split_questions
 
 from .conftest import REPO
@@ -127,6 +128,14 @@ def test_a_cached_question_reports_its_warnings_where_it_now_stands(bank: Path) 
     assert check(bank, use_cache=True).reused == _questions(bank), "the question and its warning came from the cache"
     _edit(questions, "\n  - id: ikegami-abe-first-visit", "\n\n\n  - id: ikegami-abe-first-visit")
     assert short_passages() == [("ikegami-abe-first-visit", 22)]
+
+
+def test_a_cache_of_many_megabytes_reads_back_exactly(tmp_path: Path) -> None:
+    tag = "shared-tag"  # one object in many entries, across the file's pieces
+    entries = {f"key{i}": (f"“field” {i} " * 50, tag) if i % 3 else f"<p>section {i}</p>" * 500 for i in range(3000)}
+    Store(tmp_path, "big").save(entries)
+    assert (tmp_path / "big.pickle").stat().st_size > 5_000_000
+    assert Store(tmp_path, "big").load() == entries
 
 
 def test_a_broken_question_is_never_cached(bank: Path) -> None:

@@ -136,37 +136,35 @@ class Store:
     def _read(self, path: Path) -> dict:
         entries: dict = {}
         try:
-            with path.open("rb") as handle:
-                unpickler = pickle.Unpickler(handle)
-                if unpickler.load() != self.version:
+            with path.open("rb") as handle:  # a run of pickles, each read on its own
+                if pickle.load(handle) != self.version:
                     return {}
                 while True:
                     try:
-                        entries.update((key, _unpacked(value)) for key, value in unpickler.load().items())
+                        batch = pickle.load(handle)
                     except EOFError:
                         return entries
+                    entries.update((key, _unpacked(value)) for key, value in batch.items())
         except Exception:  # noqa: BLE001 - a missing, old or damaged cache is simply not used
             return {}
 
     def _write(self, path: Path, entries: dict) -> None:
-        """The version, then the entries in batches of about a megabyte: a pickler holds all it writes in one
-        call, and remembers every object until it is told to forget, which for 100k questions at once costs
-        hundreds of megabytes."""
+        """The version, then the entries as a run of pickles of about a megabyte each: pickling holds all it
+        writes, and every object it wrote, until it is done, which for 100k questions at once costs hundreds of
+        megabytes."""
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.partial")
         with partial.open("wb") as handle:
-            pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
-            pickler.dump(self.version)
+            pickle.dump(self.version, handle, protocol=pickle.HIGHEST_PROTOCOL)
             batch: dict = {}
             size = 0
             for key, value in entries.items():
                 batch[key] = _packed(value)
                 size += len(value) if isinstance(value, str) else 1000  # strings may be large, the rest is not
                 if size >= 1 << 20:
-                    pickler.dump(batch)
-                    pickler.clear_memo()
+                    pickle.dump(batch, handle, protocol=pickle.HIGHEST_PROTOCOL)
                     batch, size = {}, 0
-            pickler.dump(batch)
+            pickle.dump(batch, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(partial, path)
 
 
