@@ -11,6 +11,7 @@ from studydeck import check
 from studydeck.build import BuildOptions, build
 from studydeck.cache import Store
 from studydeck.chunks import split_questions
+from studydeck.model import Location
 
 from .conftest import REPO
 
@@ -131,8 +132,9 @@ def test_a_cached_question_reports_its_warnings_where_it_now_stands(bank: Path) 
 
 
 def test_a_cache_of_many_megabytes_reads_back_exactly(tmp_path: Path) -> None:
-    tag = "shared-tag"  # one object in many entries, across the file's pieces
-    entries = {f"key{i}": (f"“field” {i} " * 50, tag) if i % 3 else f"<p>section {i}</p>" * 500 for i in range(3000)}
+    # Text, tuples of text, and objects of a class (which a pickle names once and then refers back to).
+    entries = {f"key{i}": (f"“field” {i} " * 50, "tag") if i % 3 else f"<p>section {i}</p>" * 500 for i in range(3000)}
+    entries |= {f"where{i}": Location("questions.yaml", i, 3) for i in range(3000)}
     Store(tmp_path, "big").save(entries)
     assert (tmp_path / "big.pickle").stat().st_size > 5_000_000
     assert Store(tmp_path, "big").load() == entries
