@@ -169,21 +169,14 @@ class Store:
 
 
 def _packed(value: Any) -> Any:
-    """Text (or a tuple of texts) as UTF-8 bytes: pickling a string that is not pure ASCII would keep a UTF-8
-    copy of it inside the string object for as long as it lives, doubling what large pages take."""
-    if type(value) is str:
-        return value.encode()
-    if type(value) is tuple and all(type(item) is str for item in value):
-        return tuple(item.encode() for item in value)
-    return value
+    """A large text as UTF-8 bytes: pickling a string that is not pure ASCII keeps a UTF-8 copy of it inside the
+    string object for as long as it lives, doubling what large pages take. (Small texts stay text: decoding
+    them all would cost more time than their copies take room.)"""
+    return value.encode() if type(value) is str and len(value) > 4096 else value
 
 
 def _unpacked(value: Any) -> Any:
-    if type(value) is bytes:
-        return value.decode()
-    if type(value) is tuple and value and all(type(item) is bytes for item in value):
-        return tuple(item.decode() for item in value)
-    return value
+    return value.decode() if type(value) is bytes else value
 
 
 def project_cache(project: Path) -> Path:
