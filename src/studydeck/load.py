@@ -200,9 +200,11 @@ class _Reader:
         values.update(self.kind_fields(kind, fields))
         if qid is None or fields.broken:
             return None
+        positions: list[str | int] = []
+        for key, value in data.items():
+            positions += (sys.intern(key), value.line - item.line, value.column)
         question = Question(
-            id=qid, kind=kind, location=Location(self.path, item.line, item.column),
-            field_positions=tuple(p for k, v in data.items() for p in (sys.intern(k), v.line - item.line, v.column)),
+            id=qid, kind=kind, location=Location(self.path, item.line, item.column), field_positions=tuple(positions),
             paragraphs=self.paragraphs(values["source"], values["passage"]),
             **values,
         )

@@ -81,6 +81,7 @@ class Source:
     url: str | None
     paragraphs: tuple[Paragraph, ...]
     path: str
+    _citations: dict[tuple[int, ...], str] = field(default_factory=dict, compare=False, repr=False)
 
     def ref(self, paragraphs: tuple[int, ...]) -> str:
         """The stable reference of a run of paragraphs, e.g. `ikegami-2007#12` or `ikegami-2007#12-13`."""
@@ -100,9 +101,14 @@ class Source:
 
     def citation(self, paragraphs: tuple[int, ...] = ()) -> str:
         """A one-line citation: author, title, publication, year and paragraph reference."""
-        parts = [p for p in (self.byline, f"“{self.title}”", self.publication, str(self.year or "")) if p]
-        cited = ", ".join(parts)
-        return f"{cited}, ¶{_span(paragraphs)} [{self.ref(paragraphs)}]" if paragraphs else cited
+        cited = self._citations.get(paragraphs)  # every renderer cites every question
+        if cited is None:
+            parts = [p for p in (self.byline, f"“{self.title}”", self.publication, str(self.year or "")) if p]
+            cited = ", ".join(parts)
+            if paragraphs:
+                cited = f"{cited}, ¶{_span(paragraphs)} [{self.ref(paragraphs)}]"
+            self._citations[paragraphs] = cited
+        return cited
 
 
 def _span(paragraphs: tuple[int, ...]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 import tempfile
 import time
@@ -116,10 +117,20 @@ class _State:
     def dump(self) -> bytes:
         """JSON with one note per line: small diffs in version control, quick to write for large banks."""
         def block(entries: dict[str, list]) -> str:
-            return ",\n".join(f"  {json.dumps(k, ensure_ascii=False)}: {json.dumps(v)}" for k, v in sorted(entries.items()))
+            return ",\n".join(f"  {_json_text(k)}: [{', '.join(map(_json_text, v))}]" for k, v in sorted(entries.items()))
 
         return (f'{{"format": {STATE_FORMAT},\n"models": {{\n{block(self.models)}\n}},\n'
                 f'"notes": {{\n{block(self.notes)}\n}}}}\n').encode()
+
+
+def _json_text(value: str | int) -> str:
+    """`json.dumps` of an id, a digest or a number, without its cost on the many that need no escaping."""
+    if isinstance(value, int):
+        return str(value)
+    return f'"{value}"' if _PLAIN.fullmatch(value) else json.dumps(value, ensure_ascii=False)
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9._-]*")
 
 
 class _Clock:

@@ -164,8 +164,8 @@ def _true_false(question: Question) -> dict[str, Any]:
 def _cloze(question: Question) -> dict[str, Any]:
     gaps = cloze.deletions(question.prompt)
     text = _with_markers(question.prompt)
-    blanks = [Markup('<span class="gap" data-gap="{}"></span>').format(i) for i in range(len(gaps))]
-    shown = [Markup('<mark class="gap-answer">{}</mark>').format(inline(g.text)) for g in gaps]
+    blanks = [f'<span class="gap" data-gap="{i}"></span>' for i in range(len(gaps))]
+    shown = [f'<mark class="gap-answer">{inline_html(g.text)}</mark>' for g in gaps]
     return {
         "prompt": str(_fill(inline(text), blanks)),
         "answer": str(_fill(inline(text), shown)),
@@ -180,7 +180,7 @@ def _with_markers(text: str) -> str:
     return cloze.DELETION.sub(lambda _: f"{_GAP_OPEN}{next(counter)}{_GAP_CLOSE}", text)
 
 
-def _fill(html: Markup, parts: list[Markup]) -> Markup:
+def _fill(html: Markup, parts: list[str]) -> Markup:
     """Put each gap's HTML where its marker is in the rendered cloze text."""
     out = str(html)
     for i, part in enumerate(parts):
