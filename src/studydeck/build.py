@@ -41,6 +41,11 @@ class BuildContext:
     options: BuildOptions
     memo: Memo = field(default_factory=Memo)  # results of earlier builds, for renderers that can reuse them
 
+    @property
+    def cache(self) -> Path | None:
+        """The folder where this project's builds keep what saves work, or None for a build without a cache."""
+        return project_cache(self.project) if self.options.use_cache else None
+
 
 @dataclass
 class Rendered:

@@ -229,20 +229,21 @@ def _decks(bank: Bank, models: dict[Kind, _Model], clock: _Clock, memo: Memo) ->
     for position, question in enumerate(bank.questions):
         source = bank.sources[question.source]
         key = f"anki/{bank.deck_id}/{question.digest}/{citations[source.id]}"
-        fields, tags, note_guid, digest = memo.get(key, lambda: _note_content(bank, question, source))
+        fields, tags, note_guid, digest, ords = memo.get(key, lambda: _note_content(bank, question, source))
         model_id = MODEL_IDS[question.kind]
         mod = clock.note(question.id, digest, model_id)
-        subdecks[source.id][1].append(_Note(note_guid, model_id, mod, tags, fields, position, _card_ords(question)))
+        subdecks[source.id][1].append(_Note(note_guid, model_id, mod, tags, fields, position, ords))
     return [(parent, []), *(entry for entry in subdecks.values() if entry[1])]
 
 
-def _note_content(bank: Bank, question: Question, source: Source) -> tuple[str, str, str, str]:
-    """A note's fields (joined), tags, GUID and content digest: what a build may reuse while the question is
-    unchanged."""
+def _note_content(bank: Bank, question: Question, source: Source
+                  ) -> tuple[str, str, str, str, tuple[int, ...]]:
+    """A note's fields (joined), tags, GUID, content digest and card ordinals: what a build may reuse while the
+    question is unchanged."""
     fields = note_fields(question, source)
     tags = note_tags(question)
     return ("\x1f".join(fields), f" {' '.join(tags)} ", guid(bank, question),
-            _digest([MODEL_IDS[question.kind], fields, tags]))
+            _digest([MODEL_IDS[question.kind], fields, tags]), _card_ords(question))
 
 
 def _card_ords(question: Question) -> tuple[int, ...]:

@@ -134,7 +134,7 @@ def render(bank: Bank, context: BuildContext) -> Rendered:
     """A worksheet and an answer key per version, and their PDFs with `--pdf`."""
     options = context.options
     questions = select(bank, options.selection)
-    env = templating.environment(context.project)
+    env = templating.environment(context.project, context.cache and context.cache / "templates")
     templates = templating.folders_digest(context.project)
     pages: dict[str, tuple[str, dict[str, object], templating.Reuse]] = {}
     for letter in letters(options.versions):

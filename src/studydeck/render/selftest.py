@@ -41,7 +41,7 @@ _JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028"
 
 def render(bank: Bank, context: BuildContext) -> Rendered:
     """The self-test page for the whole bank, as one self-contained HTML file."""
-    env = environment(context.project)
+    env = environment(context.project, context.cache and context.cache / "templates")
 
     def write(handle: BinaryIO) -> None:
         # The question data streams in where the template puts it: at 100k questions it is 50 MB of JSON.

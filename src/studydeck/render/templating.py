@@ -22,8 +22,11 @@ from .text import inline, plain, quote
 BUILTIN = Path(__file__).resolve().parent.parent / "templates"
 
 
-def environment(project: Path | None) -> jinja2.Environment:
-    """A fresh environment: autoescaping on, undefined variables an error, the Markdown filters set."""
+def environment(project: Path | None, compiled: Path | None = None) -> jinja2.Environment:
+    """A fresh environment: autoescaping on, undefined variables an error, the Markdown filters set.
+
+    `compiled` is a folder where compiled templates are kept between runs (each is checked against its source).
+    """
     builtin = jinja2.FileSystemLoader(BUILTIN)
     loaders: list[jinja2.BaseLoader] = []
     if project is not None and (project / "templates").is_dir():
@@ -36,9 +39,15 @@ def environment(project: Path | None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(_made(compiled))) if compiled is not None else None,
     )
     env.filters.update(md=inline, plain=plain, quote=quote, css_string=css_string)
     return env
+
+
+def _made(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def css_string(text: str) -> Markup:
