@@ -24,6 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import write_bank  # noqa: E402
 
+import studydeck  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -119,6 +121,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the fastest counts")
     arguments = parser.parse_args()
     sizes = [int(s) for s in arguments.sizes.split(",")]
+    # Compiled once, as pip does for an installed package: with PYTHONDONTWRITEBYTECODE set (as on the machine
+    # this was written on) every run would otherwise compile studydeck's source again.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(studydeck.__file__).parent)], check=True)
     with tempfile.TemporaryDirectory(prefix="studydeck-bench-") as folder:
         results = {}
         for size in sizes:
