@@ -101,25 +101,29 @@ def build(project: str | Path, options: BuildOptions | None = None, progress: Pr
 
     `progress` is called with a short description as each stage starts.
     """
+    # The collector stays paused until the bank and everything made from it are gone: turned back on while
+    # they live, its first pass would walk all of them.
+    with paused_gc():
+        return _build(Path(project), options or BuildOptions(), progress)
+
+
+def _build(project: Path, options: BuildOptions, progress: Progress) -> BuildResult:
     from .render import text
 
-    options = options or BuildOptions()
-    project = Path(project)
     progress("checking the bank")
     report = checked_report(project, options.strict, options.use_cache)
     bank = report.bank
     assert bank is not None
     context = BuildContext(project, options.out or project / "decks", options)
     store = Store(project_cache(project), "render") if options.use_cache else None
-    with paused_gc():
-        if store is not None:
-            context.memo.stored = store.load()
-        try:
-            rendered = _render(bank, context, progress)
-            changed = write_all(context.out, rendered.outputs, lambda name: progress(f"writing {name}"))
-        finally:
-            text.forget()
-        if store is not None:
-            store.save(context.memo.used)
+    if store is not None:
+        context.memo.stored = store.load()
+    try:
+        rendered = _render(bank, context, progress)
+        changed = write_all(context.out, rendered.outputs, lambda name: progress(f"writing {name}"))
+    finally:
+        text.forget()
+    if store is not None:
+        store.save(context.memo.used)
     return BuildResult(tuple(context.out / o.name for o in rendered.outputs), tuple(changed), tuple(rendered.notices),
                        report.reused, context.memo.computed)

@@ -301,10 +301,22 @@ def _write_package(decks: list[tuple[genanki.Deck, list[_Note]]], timestamp: int
         # A scratch file that is zipped, then deleted: no rollback journal, no waiting for the disk.
         cursor.execute("PRAGMA journal_mode = OFF")
         cursor.execute("PRAGMA synchronous = OFF")
-        genanki.Package([deck for deck, _ in decks]).write_to_db(cursor, timestamp, ids)
+        (parent, _), *subdecks = decks
+        genanki.Package([parent]).write_to_db(cursor, timestamp, ids)
+        # genanki reads and rewrites all decks' JSON for each deck it adds: the subdecks go in at once.
+        (decks_json,) = cursor.execute("SELECT decks FROM col").fetchone()
+        cursor.execute("UPDATE col SET decks = ?", (json.dumps(
+            json.loads(decks_json) | {str(deck.deck_id): deck.to_json() for deck, _ in subdecks}),))
+        # Rows go in before the indexes are built: indexing a full table beats updating indexes row by row.
+        indexes = cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                                 "AND tbl_name IN ('notes', 'cards') ORDER BY name").fetchall()
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {name}")
         cards: list[tuple] = []
         cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", _note_rows(decks, ids, cards))
         cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
+        for _, sql in indexes:
+            cursor.execute(sql)
         connection.commit()
         connection.close()
         with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
