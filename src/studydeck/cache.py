@@ -57,10 +57,11 @@ class QuestionCache:
         store = Store(project_cache(project), "questions", shown)
         return cls(store, store.load())
 
-    def get(self, digest: str, line: int, source_digest: str) -> tuple[Question, list[Problem]] | None:
-        """The cached question for a chunk and its problems, moved to `line`, or None."""
+    def get(self, digest: str, line: int, source_digests: dict[str, str]) -> tuple[Question, list[Problem]] | None:
+        """The cached question for a chunk and its problems, moved to `line`, or None (also when its source
+        changed: `source_digests` holds each source's digest now)."""
         entry = self.entries.get(digest)
-        if entry is None or entry.source_digest != source_digest:
+        if entry is None or entry.source_digest != source_digests.get(entry.question.source):
             return None
         self.used[digest] = entry
         self.hits += 1

@@ -103,7 +103,7 @@ def _parse_item(chunk) -> Value | None:
 
 def _cached_question(reader: _Reader, cache: QuestionCache, digests: dict[str, str], chunk, key: str
                      ) -> Question | None:
-    cached = cache.get(key, chunk.line, digests.get(_source_of(chunk.text), ""))
+    cached = cache.get(key, chunk.line, digests)
     if cached is not None:
         question, problems = cached
         where = question.where("id")
@@ -119,11 +119,6 @@ def _cached_question(reader: _Reader, cache: QuestionCache, digests: dict[str, s
     if question is not None and len(reader.problems) == before + reader.checked and question.source in digests:
         cache.put(key, chunk.line, digests[question.source], question, tuple(reader.problems[before:]))
     return question
-
-
-def _source_of(chunk: str) -> str:
-    match = re.search(r"^\s*-?\s*source:\s*['\"]?([^'\"#\s]+)", chunk, re.MULTILINE)
-    return match.group(1) if match else ""
 
 
 @dataclass
