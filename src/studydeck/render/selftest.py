@@ -107,10 +107,11 @@ def _page_json(bank: Bank, memo: Memo) -> Iterator[str]:
     del rest["questions"]
     yield str(script_json({k: v for k, v in rest.items() if k < "questions"}))[:-1] + ',"questions":['
     cited = {sid: citation_key(source) for sid, source in bank.sources.items()}
-    for n, q in enumerate(bank.questions):
-        yield "," if n else ""
-        yield memo.get(f"selftest/{q.digest}/{cited[q.source]}",
-                       lambda q=q: str(script_json(question_data(q, bank.sources[q.source]))))
+    for start in range(0, len(bank.questions), 1000):  # a thousand at a time: fewer, larger pieces to write
+        yield ("," if start else "") + ",".join(
+            memo.get(f"selftest/{q.digest}/{cited[q.source]}",
+                     lambda q=q: str(script_json(question_data(q, bank.sources[q.source]))))
+            for q in bank.questions[start:start + 1000])
     yield "]," + str(script_json({k: v for k, v in rest.items() if k > "questions"}))[1:]
 
 
