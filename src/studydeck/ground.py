@@ -8,7 +8,6 @@ substring search per question, never questions × sources.
 from __future__ import annotations
 
 import bisect
-import difflib
 from dataclasses import dataclass
 
 from .model import Source
@@ -64,6 +63,8 @@ class SourceIndex:
 
     def closest(self, passage: str, width: int = 90) -> str:
         """The run of the source most like the passage (as many words), shortened to `width` characters."""
+        import difflib  # only when a passage is not found
+
         needle = normalize(passage)
         words = self.text.split(" ")
         size = max(1, len(needle.split(" ")))

@@ -6,7 +6,6 @@ question too broken to build is left out of the bank so later rules do not trip 
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import sys
@@ -392,5 +391,7 @@ def _kind_of(data: object) -> str:
 
 
 def _did_you_mean(word: str, candidates: list[str]) -> str:
+    import difflib  # only when there is something to suggest
+
     close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping
 
@@ -48,6 +47,8 @@ def _repeated_prompts(bank: Bank) -> Iterator[Problem]:
 
 def _unknown_source(sources: Mapping[str, Source], question: Question) -> Iterator[Problem]:
     if question.source not in sources:
+        import difflib  # only when there is something to suggest
+
         close = difflib.get_close_matches(question.source, list(sources), n=1)
         hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(sorted(sources)) or 'none'}"
         yield _problem(question, "source", f"unknown source '{question.source}' ({hint}); "

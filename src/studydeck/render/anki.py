@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 import genanki
 from markupsafe import escape
@@ -117,10 +117,16 @@ class _State:
     def dump(self) -> bytes:
         """JSON with one note per line: small diffs in version control, quick to write for large banks."""
         def block(entries: dict[str, list]) -> str:
-            return ",\n".join(f"  {_json_text(k)}: [{', '.join(map(_json_text, v))}]" for k, v in sorted(entries.items()))
+            return ",\n".join(f"  {_json_text(k)}: [{_json_list(v)}]" for k, v in sorted(entries.items()))
 
         return (f'{{"format": {STATE_FORMAT},\n"models": {{\n{block(self.models)}\n}},\n'
                 f'"notes": {{\n{block(self.notes)}\n}}}}\n').encode()
+
+
+def _json_list(values: list) -> str:
+    """The inside of `json.dumps(values)` for a digest followed by numbers (what the state file holds)."""
+    digest, *numbers = values
+    return ", ".join([_json_text(digest), *map(str, numbers)])
 
 
 def _json_text(value: str | int) -> str:
@@ -187,9 +193,8 @@ class _Model(genanki.Model):
         return super().to_json(self.mod, deck_id)
 
 
-@dataclass(frozen=True)
-class _Note:
-    """One note's row and the ordinals of its cards."""
+class _Note(NamedTuple):
+    """One note's row and the ordinals of its cards (a named tuple: quick to make by the 100,000)."""
 
     guid: str
     model_id: int
