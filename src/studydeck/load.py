@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import QuestionCache, chunk_digest
+from .cache import QuestionCache, Store, chunk_digest, project_cache
 from .chunks import split_questions
 from .errors import ProjectError, Problem, Severity
 from .ground import SourceIndex
@@ -55,7 +55,7 @@ def load_bank(project: Path, use_cache: bool = False) -> tuple[Bank | None, list
     if not questions_path.is_file():
         raise ProjectError(f"{shown_path(project)}: no {QUESTIONS_FILE} here; run 'studydeck init' to start a bank")
     shown = shown_path(questions_path)
-    sources, problems = load_sources(project / SOURCES_DIR, shown_path(project / SOURCES_DIR))
+    sources, problems = _sources(project, use_cache)
     try:
         text = questions_path.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
@@ -72,6 +72,17 @@ def load_bank(project: Path, use_cache: bool = False) -> tuple[Bank | None, list
     reader = _Reader(shown, sources)
     bank = reader.bank(root, default_name=project.resolve().name)
     return bank, problems + reader.problems, 0
+
+
+def _sources(project: Path, use_cache: bool) -> tuple[dict, list[Problem]]:
+    """The sources, through the cache when asked: only changed files are read again."""
+    folder, shown = project / SOURCES_DIR, shown_path(project / SOURCES_DIR)
+    if not use_cache:
+        return load_sources(folder, shown)
+    store, kept = Store(project_cache(project), "sources"), {}
+    found = load_sources(folder, shown, store.load(), kept)
+    store.save(kept)
+    return found
 
 
 def _load_chunked(text: str, shown: str, sources: dict, cache: QuestionCache,

@@ -27,22 +27,32 @@ def source_digest(source: Source) -> str:
     return hashlib.blake2b((meta + text).encode("utf-8"), digest_size=16).hexdigest()
 
 
-def load_sources(folder: Path, shown: str) -> tuple[dict[str, Source], list[Problem]]:
-    """Every `*.md` in `folder`, keyed by file stem (the source id), with the problems found."""
+def load_sources(folder: Path, shown: str, known: dict | None = None, kept: dict | None = None
+                 ) -> tuple[dict[str, Source], list[Problem]]:
+    """Every `*.md` in `folder`, keyed by file stem (the source id), with the problems found.
+
+    `known` holds what earlier runs read, by file and content, and `kept` receives what this run read: a caller
+    that keeps them between runs (the build cache) reads only the sources that changed.
+    """
     sources: dict[str, Source] = {}
     problems: list[Problem] = []
     for path in sorted(folder.glob("*.md")):
-        source, found = read_source(path, f"{shown}/{path.name}")
+        name = f"{shown}/{path.name}"
+        data = path.read_bytes()
+        key = f"{name}\0{hashlib.blake2b(data, digest_size=16).hexdigest()}"
+        source, found = (known or {}).get(key) or read_source(path, name, data)
+        if kept is not None:
+            kept[key] = (source, found)
         problems += found
         if source is not None:
             sources[source.id] = source
     return sources, problems
 
 
-def read_source(path: Path, shown: str) -> tuple[Source | None, list[Problem]]:
-    """One source file; `shown` is the path used in messages."""
+def read_source(path: Path, shown: str, data: bytes | None = None) -> tuple[Source | None, list[Problem]]:
+    """One source file (its bytes, if already read); `shown` is the path used in messages."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = (path.read_bytes() if data is None else data).decode("utf-8")
     except UnicodeDecodeError as e:
         return None, [Problem(shown, 1, 1, f"not UTF-8 text ({e.reason}); save the file as UTF-8")]
     lines = text.splitlines()
