@@ -123,6 +123,11 @@ class Store:
 
     def save(self, used: dict) -> None:
         """Keep what this run used (atomically), if it differs from what was loaded."""
+        if not self.loaded:  # the first run, or a new version: everything is new
+            if used:
+                self._write(self.base, used)
+                self.journal.unlink(missing_ok=True)
+            return
         added = {k: v for k, v in used.items() if k not in self.loaded}
         unused = len(self.loaded) - (len(used) - len(added))
         if not added and not unused:
