@@ -8,8 +8,10 @@ studydeck's own code changes. Deleting the cache changes nothing but speed.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import pickle
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -22,13 +24,23 @@ from .model import Location, Question, Source
 FORMAT = 5
 
 
+# Libraries whose output a cache keeps (rendered Markdown and HTML, notes): an upgrade must drop it.
+_RENDERING_LIBRARIES = ("markdown_it", "markupsafe", "jinja2", "genanki", "yaml")
+
+
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """A digest of studydeck's own source, so that no cache outlives the code that filled it."""
+    """A digest of studydeck's own source and of the installed rendering libraries (the size and time of their
+    files: an upgrade rewrites them), so that no cache outlives the code that filled it."""
     package = Path(__file__).resolve().parent
-    digest = hashlib.blake2b(str(FORMAT).encode(), digest_size=16)
+    digest = hashlib.blake2b(f"{FORMAT} {sys.version}".encode(), digest_size=16)
     for path in sorted(package.rglob("*.py")):
         digest.update(path.read_bytes())
+    for name in _RENDERING_LIBRARIES:
+        spec = importlib.util.find_spec(name)  # finds the library without importing it
+        if spec is not None and spec.origin:
+            info = os.stat(spec.origin)
+            digest.update(f"{name} {info.st_size} {info.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 
