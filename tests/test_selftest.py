@@ -19,6 +19,8 @@ from studydeck.build import BuildOptions, build
 from studydeck.cli import main
 from studydeck.render.selftest import script_json
 
+from .benchmark.synthetic import write_bank
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 
@@ -382,6 +384,16 @@ def test_a_project_can_replace_the_pages_style_and_script(tmp_path: Path) -> Non
     html = (project / "decks" / "the-tides-selftest.html").read_text(encoding="utf-8")
     assert "<style>\nbody { color: {{ purple }}; }\n\n</style>" in html  # verbatim: CSS is no Jinja template
     assert "function answerKey(text)" in html
+
+
+def test_a_large_banks_page_carries_every_question_in_order(tmp_path: Path) -> None:
+    # The data is written into the page in pieces of a thousand questions: a bank of several pieces.
+    write_bank(tmp_path / "big", 2500)
+    build(tmp_path / "big", BuildOptions(formats=("selftest",), use_cache=False))
+    html = (tmp_path / "big" / "decks" / "synthetic-2500-selftest.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'<script type="application/json"[^>]*>(.*?)</script>', html, re.S).group(1))
+    assert [q["id"] for q in data["questions"]] == [f"q{i:06d}" for i in range(2500)]
+    assert set(data) == {"bank", "kinds", "questions", "sources", "tags"}
 
 
 def test_the_default_banks_page_has_every_gap_and_is_committed_up_to_date(default_bank: Path, tmp_path: Path) -> None:
