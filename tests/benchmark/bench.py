@@ -16,7 +16,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -48,24 +47,16 @@ def measure(command: list[str], env: dict[str, str]) -> Run:
     return Run(seconds, usage.ru_maxrss / 1024)
 
 
-def best_of(repeat: int, command: list[str], env: dict[str, str], before: Callable[[int], None] = lambda n: None
-            ) -> Run:
-    """The fastest of `repeat` runs (this machine's noise only ever adds time) and the highest peak memory.
-    `before(n)` prepares run n."""
-    runs = []
-    for n in range(repeat):
-        before(n)
-        runs.append(measure(command, env))
-    return Run(min(r.seconds for r in runs), max(r.mib for r in runs))
-
-
 def bench_size(size: int, root: Path, repeat: int) -> dict[str, Run]:
+    """Each measurement `repeat` times, taking turns (so that the machine's slow spells fall on all of them
+    alike); the fastest time of each (noise only ever adds time) and the highest peak memory."""
     bank = write_bank(root / f"bank-{size}", size)
     cache = root / f"cache-{size}"
     env = {**os.environ, "STUDYDECK_CACHE_DIR": str(cache)}
     studydeck = [sys.executable, "-m", "studydeck"]
+    reference = [sys.executable, str(HERE / "reference.py"), str(bank), str(root / "ref.apkg")]
 
-    def cold(n: int) -> None:  # no cache and no earlier build
+    def cold() -> None:  # no cache and no earlier build
         shutil.rmtree(cache, ignore_errors=True)
         shutil.rmtree(bank / "decks", ignore_errors=True)
 
@@ -76,13 +67,17 @@ def bench_size(size: int, root: Path, repeat: int) -> dict[str, Run]:
         assert edited != text
         questions.write_text(edited, encoding="utf-8")
 
-    reference = [sys.executable, str(HERE / "reference.py"), str(bank), str(root / "ref.apkg")]
-    runs = {"reference": best_of(repeat, reference, env)}
-    runs["check"] = best_of(repeat, [*studydeck, "check", str(bank)], env, cold)
-    runs["build"] = best_of(repeat, [*studydeck, "build", str(bank)], env, cold)
-    runs["rebuild"] = best_of(repeat, [*studydeck, "build", str(bank)], env)  # nothing changed
-    runs["edit"] = best_of(repeat, [*studydeck, "build", str(bank)], env, edit)
-    return runs
+    runs: dict[str, list[Run]] = {name: [] for name in ("reference", "check", "build", "rebuild", "edit")}
+    for n in range(repeat):
+        runs["reference"].append(measure(reference, env))
+        cold()
+        runs["check"].append(measure([*studydeck, "check", str(bank)], env))
+        cold()
+        runs["build"].append(measure([*studydeck, "build", str(bank)], env))
+        runs["rebuild"].append(measure([*studydeck, "build", str(bank)], env))  # nothing changed
+        edit(n)
+        runs["edit"].append(measure([*studydeck, "build", str(bank)], env))  # one question edited
+    return {name: Run(min(r.seconds for r in each), max(r.mib for r in each)) for name, each in runs.items()}
 
 
 def help_seconds() -> float:
@@ -94,8 +89,8 @@ def report(results: dict[int, dict[str, Run]], help_time: float, repeat: int) ->
     lines = [
         f"Measured {date.today().isoformat()} on {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, with `python tests/benchmark/bench.py "
-        f"--sizes {','.join(map(str, results))} --repeat {repeat}` (times: the fastest of {repeat} runs; "
-        "memory: the highest peak).",
+        f"--sizes {','.join(map(str, results))} --repeat {repeat}` (times: the fastest of {repeat} runs, "
+        "taken in turns; memory: the highest peak).",
         "",
         "| questions | reference | check | build (cold) | ratio to reference | rebuild, unchanged | rebuild, 1 edit | "
         "edit / cold | peak memory (build) |",
