@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import Problem
 from .model import Location, Question, Source
@@ -44,9 +44,9 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-@dataclass(frozen=True)
-class Entry:
-    """A question parsed from one chunk, the line the chunk started on, its source's digest and its problems."""
+class Entry(NamedTuple):
+    """A question parsed from one chunk, the line the chunk started on, its source's digest and its problems.
+    (A named tuple: the cache holds one per question, and tuples unpickle fastest.)"""
 
     question: Question
     line: int
@@ -73,12 +73,15 @@ class QuestionCache:
         """The cached question for a chunk and its problems, moved to `line`, or None (also when its source
         changed: `source_digests` holds each source's digest now)."""
         entry = self.entries.get(digest)
-        if entry is None or entry.source_digest != source_digests.get(entry.question.source):
+        if entry is None:
+            return None
+        question, first_line, source_digest, problems = entry
+        if source_digest != source_digests.get(question.source):
             return None
         self.used[digest] = entry
         self.hits += 1
-        delta = line - entry.line
-        return relocated(entry.question, delta), [replace(p, line=p.line + delta) for p in entry.problems]
+        delta = line - first_line
+        return relocated(question, delta), [replace(p, line=p.line + delta) for p in problems]
 
     def put(self, digest: str, line: int, source_digest: str, question: Question,
             problems: tuple[Problem, ...]) -> None:
@@ -162,7 +165,10 @@ class Store:
                         batch = pickle.load(handle)
                     except EOFError:
                         return entries
-                    entries.update((key, _unpacked(value)) for key, value in batch.items())
+                    for key, value in batch.items():
+                        if type(value) is bytes:  # a large text, see _packed
+                            batch[key] = value.decode()
+                    entries.update(batch)
         except Exception:  # noqa: BLE001 - a missing, old or damaged cache is simply not used
             return {}
 
@@ -191,10 +197,6 @@ def _packed(value: Any) -> Any:
     string object for as long as it lives, doubling what large pages take. (Small texts stay text: decoding
     them all would cost more time than their copies take room.)"""
     return value.encode() if type(value) is str and len(value) > 4096 else value
-
-
-def _unpacked(value: Any) -> Any:
-    return value.decode() if type(value) is bytes else value
 
 
 def project_cache(project: Path) -> Path:
