@@ -33,9 +33,9 @@ SCRIPT = "selftest/script.js"
 # A gap's place in a cloze text while the text around it goes through Markdown; private-use characters
 # that Markdown leaves alone and that authored text is stripped of first.
 _GAP_OPEN, _GAP_CLOSE = "\ue000", "\ue001"
-# Chained str.replace: str.translate falls back to a slow per-character path on non-ASCII text.
 _DATA = templating.PLACEHOLDER + "studydeck: the question data\ue001"  # where it goes while the page is written
 _JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))  # json.dumps makes one per call
+# Applied with chained str.replace: str.translate falls back to a slow per-character path on non-ASCII text.
 _JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
