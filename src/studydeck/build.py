@@ -115,7 +115,7 @@ def _build(project: Path, options: BuildOptions, progress: Progress) -> BuildRes
     bank = report.bank
     assert bank is not None
     context = BuildContext(project, options.out or project / "decks", options)
-    store = Store(project_cache(project), "render") if options.use_cache else None
+    store = Store(context.cache, "render") if context.cache is not None else None
     if store is not None:
         context.memo.stored = store.load()
     try:

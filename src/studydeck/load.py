@@ -125,9 +125,13 @@ def _cached_question(reader: _Reader, cache: QuestionCache, digests: dict[str, s
         return None
     before = len(reader.problems)
     question = reader.question(value)
+    if question is None:
+        return None
+    read_cleanly = len(reader.problems) == before
+    found = reader.check(question)
     # Only a question that reads cleanly and whose source exists is kept: its problems then depend on nothing else.
-    if question is not None and len(reader.problems) == before + reader.checked and question.source in digests:
-        cache.put(key, chunk.line, digests[question.source], question, tuple(reader.problems[before:]))
+    if read_cleanly and question.source in digests:
+        cache.put(key, chunk.line, digests[question.source], question, tuple(found))
     return question
 
 
@@ -138,7 +142,6 @@ class _Reader:
     problems: list[Problem] = field(default_factory=list)
     indexes: dict[str, SourceIndex] = field(default_factory=dict)
     id_lines: dict[str, int] = field(default_factory=dict)
-    checked: int = 0  # how many problems the rules found in the last question read
 
     def problem(self, at: Value | tuple[int, int], message: str, qid: str | None = None,
                 severity: Severity = Severity.ERROR) -> None:
@@ -180,8 +183,13 @@ class _Reader:
         if not value.is_sequence:
             self.problem(value, "'questions' must be a list, each item starting with '- id: ...'")
             return []
-        built = (self.question(item) for item in value.data)
-        return [q for q in built if q is not None]
+        questions = []
+        for item in value.data:
+            question = self.question(item)
+            if question is not None:
+                self.check(question)
+                questions.append(question)
+        return questions
 
     def question(self, item: Value) -> Question | None:
         if not item.is_mapping:
@@ -208,15 +216,17 @@ class _Reader:
         positions: list[str | int] = []
         for key, value in data.items():
             positions += (sys.intern(key), value.line - item.line, value.column)
-        question = Question(
+        return Question(
             id=qid, kind=kind, location=Location(self.path, item.line, item.column), field_positions=tuple(positions),
             paragraphs=self.paragraphs(values["source"], values["passage"]),
             **values,
         )
+
+    def check(self, question: Question) -> list[Problem]:
+        """Run the rules on one question just read; its problems are added to the others and returned."""
         found = check_question(self.sources, question, self.indexes)
         self.problems += found
-        self.checked = len(found)
-        return question
+        return found
 
     def kind_fields(self, kind: Kind, fields: _FieldReader) -> dict:
         if kind is Kind.CHOICE:

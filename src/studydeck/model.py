@@ -200,7 +200,7 @@ def _rebuilt_question(values: tuple) -> Question:
     return question
 
 
-@dataclass(frozen=True, )
+@dataclass(frozen=True)
 class Bank:
     """A whole project: its metadata, sources by id and questions in authored order."""
 

@@ -91,20 +91,21 @@ def page_data(bank: Bank, with_questions: bool = True) -> dict[str, Any]:
     """Everything the page's script needs, HTML already rendered and escaped (the questions only if asked)."""
     used = sorted({q.source for q in bank.questions})
     present = {q.kind for q in bank.questions}
-    return {
+    data: dict[str, Any] = {
         "bank": bank.name,
         "kinds": {kind.value: kind.label for kind in Kind if kind in present},
         "sources": {sid: _source(bank.sources[sid]) for sid in used},
         "tags": sorted({tag for q in bank.questions for tag in q.tags}),
-        "questions": [question_data(q, bank.sources[q.source]) for q in bank.questions] if with_questions else [],
     }
+    if with_questions:
+        data["questions"] = [question_data(q, bank.sources[q.source]) for q in bank.questions]
+    return data
 
 
 def _page_json(bank: Bank, memo: Memo) -> Iterator[str]:
     """The pieces of `script_json(page_data(bank))`, each question's JSON reused from earlier builds while the
     question and its source are unchanged (it is most of the page)."""
     rest = page_data(bank, with_questions=False)
-    del rest["questions"]
     yield str(script_json({k: v for k, v in rest.items() if k < "questions"}))[:-1] + ',"questions":['
     cited = {sid: citation_key(source) for sid, source in bank.sources.items()}
     for start in range(0, len(bank.questions), 1000):  # a thousand at a time: fewer, larger pieces to write
