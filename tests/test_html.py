@@ -191,8 +191,14 @@ def _numbers(pages: list[Page]) -> dict[int, tuple[Page, float]]:
 
 
 def _body_words(page: Page) -> list:
-    """The words between the running header and footer."""
-    return [w for w in page.words if TOP_MARGIN - 1 < w.y0 < page.height - 15 * MM]
+    """The words between the running header and footer, by the middle of their boxes (which fonts drawn as
+    Type 3 glyphs make much taller than the text, but around the same middle)."""
+    return [w for w in page.words if TOP_MARGIN - 4 < w.middle < page.height - 15 * MM]
+
+
+def _headings(page_html: str) -> list[str]:
+    """The section headings of a printed page, as `flat` text."""
+    return [flat(html.unescape(re.sub(r"<[^>]+>", "", h))) for h in re.findall(r"<h2>(.*?)</h2>", page_html, re.S)]
 
 
 def test_pages_have_the_chosen_paper_size(printed: Printed) -> None:
@@ -234,9 +240,16 @@ def test_no_question_is_split_across_pages(printed: Printed, document: str) -> N
         printed_there = Counter(page.band(top - 5, min(below, default=page.height) - 5))
         missing = Counter(visible_text(body)) - printed_there
         assert not missing, f"{document} question {number} is split: {''.join(missing.elements())[:40]}"
+    # Each page starts with a question's number or a section heading, never with the rest of a question.
+    # (Read from the order of the words, not their boxes: box heights depend on the fonts installed.)
+    headings, left = _headings(page_html), min(w.x0 for page in pages for w in page.words)
     for page in pages[1:]:
-        top = min(_body_words(page), key=lambda w: (w.y0, w.x0))
-        assert top.y0 < TOP_MARGIN + 8, f"{document} page {page.number} starts with the rest of a question"
+        top = min(w.middle for w in _body_words(page))
+        words = sorted((w for w in _body_words(page) if w.middle - top < 4), key=lambda w: w.x0)
+        line = flat("".join(w.text for w in words))
+        numbered = re.fullmatch(r"\d+\.", words[0].text) is not None and words[0].x1 < left + GUTTER
+        assert numbered or any(line.startswith(h[:20]) for h in headings), (
+            f"{document} page {page.number} starts with the rest of a question: {line[:40]}")
 
 
 def test_no_answer_is_printed_on_the_worksheet(printed: Printed, default_questions: Bank) -> None:

@@ -389,7 +389,7 @@ def test_a_project_can_replace_the_pages_style_and_script(tmp_path: Path) -> Non
 def test_a_large_banks_page_carries_every_question_in_order(tmp_path: Path) -> None:
     # The data is written into the page in pieces of a thousand questions: a bank of several pieces.
     write_bank(tmp_path / "big", 2500)
-    build(tmp_path / "big", BuildOptions(formats=("selftest",), use_cache=False))
+    build(tmp_path / "big", BuildOptions(formats=("selftest",)))
     html = (tmp_path / "big" / "decks" / "synthetic-2500-selftest.html").read_text(encoding="utf-8")
     data = json.loads(re.search(r'<script type="application/json"[^>]*>(.*?)</script>', html, re.S).group(1))
     assert [q["id"] for q in data["questions"]] == [f"q{i:06d}" for i in range(2500)]
@@ -398,9 +398,11 @@ def test_a_large_banks_page_carries_every_question_in_order(tmp_path: Path) -> N
 
 def test_the_default_banks_page_has_every_gap_and_is_committed_up_to_date(default_bank: Path, tmp_path: Path) -> None:
     from studydeck import load_checked
+    from studydeck.render.fields import html_fields
     from studydeck.render.selftest import page_data
 
-    data = page_data(load_checked(default_bank))
+    bank = load_checked(default_bank)
+    data = page_data(bank, html_fields(bank))
     assert len(data["questions"]) == 281
     for q in data["questions"]:
         assert "\ue000" not in q["prompt"] + q["answer"] and "\ue001" not in q["prompt"] + q["answer"], q["id"]

@@ -20,18 +20,19 @@ __version__ = "0.1.0"
 
 @dataclass(frozen=True)
 class Report:
-    """The outcome of checking a project: the bank as loaded and every problem found."""
+    """The outcome of checking a project: the bank as loaded and every problem found, in file order."""
 
     bank: Bank | None
     problems: tuple[Problem, ...]
-    reused: int = 0  # questions taken from the cache instead of parsed
 
     @property
     def errors(self) -> list[Problem]:
+        """The problems that stop a build."""
         return [p for p in self.problems if p.severity is Severity.ERROR]
 
     @property
     def warnings(self) -> list[Problem]:
+        """The problems that stop a build only with --strict."""
         return [p for p in self.problems if p.severity is Severity.WARNING]
 
     def passed(self, strict: bool = False) -> bool:
@@ -39,34 +40,24 @@ class Report:
         return not self.errors and not (strict and self.warnings)
 
 
-def check(project: str | Path, use_cache: bool = False) -> Report:
-    """Load a project and run every rule; raises ProjectError only if it is no project at all.
-
-    `use_cache` reuses questions parsed by an earlier run when their text is unchanged (only faster).
-    """
-    from .load import load_bank
+def check(project: str | Path) -> Report:
+    """Load a project, then run every rule on it; raises ProjectError only if it is no project at all."""
     from .rules import check_bank
+    from .load import load_project
 
     with paused_gc():
-        bank, problems, reused = load_bank(Path(project), use_cache)
-        if bank is not None:
-            problems = problems + check_bank(bank)
-    return Report(bank, tuple(sorted(problems, key=lambda p: (p.path, p.line, p.column))), reused)
+        loaded = load_project(Path(project))
+        found = check_bank(loaded.bank) if loaded.bank is not None else []
+    problems = sorted((*loaded.problems, *found), key=lambda p: (p.path, p.line, p.column))
+    return Report(loaded.bank, tuple(problems))
 
 
-def checked_report(project: str | Path, strict: bool = False, use_cache: bool = False) -> Report:
-    """The report of a project that passes (so its bank is set), or InputError with every problem."""
-    report = check(project, use_cache)
+def load_checked(project: str | Path, strict: bool = False) -> Bank:
+    """The project's bank, or InputError with every problem when it does not pass."""
+    report = check(project)
     if report.bank is None or not report.passed(strict):
         raise InputError(list(report.problems))
-    return report
-
-
-def load_checked(project: str | Path, strict: bool = False, use_cache: bool = False) -> Bank:
-    """The project's bank, or InputError with every problem when it does not pass."""
-    bank = checked_report(project, strict, use_cache).bank
-    assert bank is not None
-    return bank
+    return report.bank
 
 
 @contextmanager

@@ -1,25 +1,28 @@
-"""`studydeck build`: check the bank, render every output, then write them all at once."""
+"""`studydeck build`: load, check, render each question's HTML once, render every output, write them at once."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import checked_report, paused_gc
-from .cache import Memo, Store, project_cache
-from .model import Bank
+from . import check, paused_gc
+from .errors import InputError
 from .select import Selection
-from .write import Output, write_all
+from .write import write_all
 
 FORMATS = ("anki", "html", "selftest")
 PAPERS = ("a4", "letter")
 GROUPS = ("source", "kind")
 
+Progress = Callable[[str], None]
+
 
 @dataclass(frozen=True)
 class BuildOptions:
-    """What to build and how. `selection`, `paper`, `group_by` and `versions` shape the printable quizzes."""
+    """What to build and how. `selection`, `paper`, `group_by` and `versions` shape the printable quizzes;
+    `now` is the time a changed Anki note is stamped with (None: the clock's)."""
 
     out: Path | None = None
     strict: bool = False
@@ -29,30 +32,7 @@ class BuildOptions:
     selection: Selection = field(default_factory=Selection)
     versions: int = 1
     pdf: bool = False
-    use_cache: bool = True
-
-
-@dataclass(frozen=True)
-class BuildContext:
-    """What a renderer may read besides the bank: the project, the output folder and the options."""
-
-    project: Path
-    out: Path
-    options: BuildOptions
-    memo: Memo = field(default_factory=Memo)  # results of earlier builds, for renderers that can reuse them
-
-    @property
-    def cache(self) -> Path | None:
-        """The folder where this project's builds keep what saves work, or None for a build without a cache."""
-        return project_cache(self.project) if self.options.use_cache else None
-
-
-@dataclass
-class Rendered:
-    """A renderer's result: the files to write and notices for the user (e.g. removed questions)."""
-
-    outputs: list[Output] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
+    now: int | None = None
 
 
 @dataclass(frozen=True)
@@ -62,38 +42,10 @@ class BuildResult:
     outputs: tuple[Path, ...]
     changed: tuple[Path, ...]
     notices: tuple[str, ...]
-    reused: int = 0  # questions taken from the cache instead of parsed
-    rendered: int = 0  # parts of outputs (a note, a printed item, a self-test question) rendered afresh
-
-
-Renderer = Callable[[Bank, BuildContext], Rendered]
-
-
-def _renderers() -> dict[str, Renderer]:
-    # Imported here so that `studydeck --help` and `check` never load genanki or Jinja.
-    from .render import anki, html, selftest
-
-    return {"anki": anki.render, "html": html.render, "selftest": selftest.render}
-
-
-Progress = Callable[[str], None]
 
 
 def _quiet(stage: str) -> None:
     """The default progress callback: the library never prints."""
-
-
-def _render(bank: Bank, context: BuildContext, progress: Progress) -> Rendered:
-    """Every renderer's outputs; large ones are written only when `write_all` asks for them."""
-    renderers = _renderers()
-    rendered = Rendered()
-    for name in context.options.formats:
-        if name in renderers:
-            progress(f"rendering {name} ({len(bank.questions)} questions)")
-            result = renderers[name](bank, context)
-            rendered.outputs += result.outputs
-            rendered.notices += result.notices
-    return rendered
 
 
 def build(project: str | Path, options: BuildOptions | None = None, progress: Progress = _quiet) -> BuildResult:
@@ -108,22 +60,39 @@ def build(project: str | Path, options: BuildOptions | None = None, progress: Pr
 
 
 def _build(project: Path, options: BuildOptions, progress: Progress) -> BuildResult:
-    from .render import text
+    from .render import anki, html, selftest
+    from .render.base import Rendered, RenderOptions
+    from .render.fields import html_fields
 
     progress("checking the bank")
-    report = checked_report(project, options.strict, options.use_cache)
+    report = check(project)
+    if report.bank is None or not report.passed(options.strict):
+        raise InputError(list(report.problems))
     bank = report.bank
-    assert bank is not None
-    context = BuildContext(project, options.out or project / "decks", options)
-    store = Store(context.cache, "render") if context.cache is not None else None
-    if store is not None:
-        context.memo.stored = store.load()
+    out = options.out or project / "decks"
+    progress(f"rendering the text of {len(bank.questions)} questions")
+    fields = html_fields(bank)
+    render_options = RenderOptions(
+        templates=project / "templates", paper=options.paper, group_by=options.group_by,
+        selection=options.selection, versions=options.versions, pdf=options.pdf,
+        anki_state=_previous(out / anki.state_file(bank)),
+        now=int(time.time()) if options.now is None else options.now,
+    )
+    renderers = {"anki": anki.render, "html": html.render, "selftest": selftest.render}
+    rendered = Rendered()
+    for name in options.formats:
+        progress(f"rendering {name} ({len(bank.questions)} questions)")
+        result = renderers[name](bank, fields, render_options)
+        rendered.outputs += result.outputs
+        rendered.notices += result.notices
+    changed = write_all(out, rendered.outputs, lambda name: progress(f"writing {name}"))
+    return BuildResult(tuple(out / o.name for o in rendered.outputs), tuple(changed), tuple(rendered.notices))
+
+
+def _previous(path: Path) -> bytes | None:
+    """What the last build left in a file, or None if it left nothing readable there."""
     try:
-        rendered = _render(bank, context, progress)
-        changed = write_all(context.out, rendered.outputs, lambda name: progress(f"writing {name}"))
-    finally:
-        text.forget()
-    if store is not None:
-        store.save(context.memo.used)
-    return BuildResult(tuple(context.out / o.name for o in rendered.outputs), tuple(changed), tuple(rendered.notices),
-                       report.reused, context.memo.computed)
+        return path.read_bytes() if path.is_file() else None
+    except OSError:
+        return None
+

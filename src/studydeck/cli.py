@@ -44,12 +44,11 @@ def init(project: Path) -> None:
 @cli.command()
 @PROJECT
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--no-cache", is_flag=True, help="Parse every question again (the cache only saves time).")
-def check(project: Path, strict: bool, no_cache: bool) -> None:
+def check(project: Path, strict: bool) -> None:
     """Validate the bank: every problem with its file, line and column."""
     from . import check as run_check
 
-    report = run_check(project, use_cache=not no_cache)
+    report = run_check(project)
     for problem in report.problems:
         click.echo(str(problem))
     errors, warnings = len(report.errors), len(report.warnings)
@@ -77,10 +76,9 @@ def check(project: Path, strict: bool, no_cache: bool) -> None:
 @click.option("--versions", type=click.IntRange(1, 26), default=1, show_default=True, metavar="N",
               help="Versions A, B, ... with their own question and choice order, each with its own key.")
 @click.option("--pdf", is_flag=True, help="Also print every worksheet and key to PDF (needs Chromium).")
-@click.option("--no-cache", is_flag=True, help="Parse every question again (the cache only saves time).")
 def build(project: Path, strict: bool, out: Path | None, paper: str, group_by: str, sources: tuple[str, ...],
           tags: tuple[str, ...], kinds: tuple[str, ...], sample: int | None, seed: str, versions: int,
-          pdf: bool, no_cache: bool) -> None:
+          pdf: bool) -> None:
     """Check the bank, then build the Anki deck, printable worksheets and answer keys, and self-test into decks/.
 
     The options from --paper on shape the worksheets and keys; the Anki deck always holds every question.
@@ -91,7 +89,7 @@ def build(project: Path, strict: bool, out: Path | None, paper: str, group_by: s
 
     selection = Selection(sources, tags, tuple(Kind(k) for k in kinds), sample, seed)
     options = BuildOptions(out=out, strict=strict, paper=paper, group_by=group_by, selection=selection,
-                           versions=versions, pdf=pdf, use_cache=not no_cache)
+                           versions=versions, pdf=pdf)
     try:
         with _progress_line() as progress:
             result = run_build(project, options, progress)
@@ -139,7 +137,7 @@ def quiz(project: Path, new_per_day: int, sources: tuple[str, ...], tags: tuple[
     from .select import Selection
 
     try:
-        bank = load_checked(project, use_cache=True)
+        bank = load_checked(project)
     except InputError as e:
         for problem in e.problems:
             click.echo(str(problem))

@@ -1,7 +1,8 @@
-"""Reading a project: `questions.yaml` (keeping every line number) and `sources/` -> a `Bank`.
+"""Reading a project: `questions.yaml` (the whole file, keeping every line number) and `sources/` -> a `Bank`.
 
-Problems of shape (syntax, types, missing or unknown keys) are collected here, all of them; a
-question too broken to build is left out of the bank so later rules do not trip over it.
+Problems of shape (syntax, types, missing or unknown keys) are collected here, all of them; a question too
+broken to build is left out of the bank. Loading judges nothing else: the rules are in `check`. It does
+derive one fact every later stage needs, the paragraphs each passage is found in (none when it is not).
 """
 
 from __future__ import annotations
@@ -12,14 +13,11 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import QuestionCache, Store, chunk_digest, project_cache
-from .chunks import split_questions
 from .errors import ProjectError, Problem, Severity
 from .ground import SourceIndex
-from .rules import check_question
-from .model import Bank, Choice, Kind, Location, Question
-from .sources import load_sources, source_digest
-from .yamlnodes import Value, YamlSyntaxError, parse
+from .model import Bank, Choice, Kind, Location, Question, Source
+from .sources import load_sources
+from .yamltree import BOOL, INT, NULL, Value, YamlSyntaxError, parse
 
 QUESTIONS_FILE = "questions.yaml"
 SOURCES_DIR = "sources"
@@ -34,111 +32,54 @@ _KEYS = {
     Kind.TRUE_FALSE: {"question", "answer"},
 }
 _BANK_KEYS = {"name", "title", "description", "deck_id", "questions"}
+# Top-level keys that hold only anchors for questions to merge (`<<: *base`), as in Docker Compose files.
+_EXTENSION = re.compile(r"^(x-|\.)")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 def shown_path(path: Path) -> str:
     """A path as messages show it: relative to the working directory when it lies below it."""
     try:
-        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+        relative = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
+    return str(path) if relative.startswith("..") else relative
 
 
-def load_bank(project: Path, use_cache: bool = False) -> tuple[Bank | None, list[Problem], int]:
-    """Read a project directory: the bank, the problems found, and how many questions came from the cache.
+@dataclass(frozen=True)
+class Loaded:
+    """A project as read: its bank (None when questions.yaml cannot be read at all) and the problems of shape."""
 
-    The bank is None only when questions.yaml cannot be read at all. With `use_cache`, questions whose text
-    and source are unchanged since the last run are not parsed again.
-    """
+    bank: Bank | None
+    problems: tuple[Problem, ...]
+
+
+def load_project(project: Path) -> Loaded:
+    """Read a project directory; raises ProjectError only when it is no project at all."""
     questions_path = project / QUESTIONS_FILE
     if not questions_path.is_file():
         raise ProjectError(f"{shown_path(project)}: no {QUESTIONS_FILE} here; run 'studydeck init' to start a bank")
     shown = shown_path(questions_path)
-    sources, problems = _sources(project, use_cache)
+    sources, problems = load_sources(project / SOURCES_DIR, shown_path(project / SOURCES_DIR))
     try:
-        text = questions_path.read_text(encoding="utf-8")
+        text = questions_path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as e:
-        return None, problems + [Problem(shown, 1, 1, f"not UTF-8 text ({e.reason}); save the file as UTF-8")], 0
-    cache = QuestionCache.for_project(project, shown) if use_cache else QuestionCache(None)
-    chunked = _load_chunked(text, shown, sources, cache, project)
-    if chunked is not None:
-        bank, found = chunked
-        return bank, problems + found, cache.hits
+        return Loaded(None, (*problems, Problem(shown, 1, 1, f"not UTF-8 text ({e.reason}); save the file as UTF-8")))
     try:
         root = parse(text)
     except YamlSyntaxError as e:
-        return None, problems + [Problem(shown, e.line, e.column, e.message)], 0
+        return Loaded(None, (*problems, Problem(shown, e.line, e.column, e.message)))
     reader = _Reader(shown, sources)
     bank = reader.bank(root, default_name=project.resolve().name)
-    return bank, problems + reader.problems, 0
-
-
-def _sources(project: Path, use_cache: bool) -> tuple[dict, list[Problem]]:
-    """The sources, through the cache when asked: only changed files are read again."""
-    folder, shown = project / SOURCES_DIR, shown_path(project / SOURCES_DIR)
-    if not use_cache:
-        return load_sources(folder, shown)
-    store, kept = Store(project_cache(project), "sources"), {}
-    found = load_sources(folder, shown, store.load(), kept)
-    store.save(kept)
-    return found
-
-
-def _load_chunked(text: str, shown: str, sources: dict, cache: QuestionCache,
-                  project: Path) -> tuple[Bank | None, list[Problem]] | None:
-    """Load through the cache, parsing only changed questions; None when the file must be parsed whole."""
-    split = split_questions(text)
-    if split is None:
-        return None
-    reader = _Reader(shown, sources)
-    digests = {sid: source_digest(s) for sid, s in sources.items()}
-    keys = [chunk_digest(chunk.text) for chunk in split.chunks]
-    try:
-        header = parse(split.header)
-        # One question at a time: besides the cache, this keeps memory flat on banks of 100k questions.
-        built = (_cached_question(reader, cache, digests, chunk, key) for chunk, key in zip(split.chunks, keys))
-        questions = [q for q in built if q is not None]
-    except YamlSyntaxError:
-        return None  # e.g. an alias to another question: let the whole-file parse say what is wrong
-    bank = reader.bank(header, default_name=project.resolve().name, questions=questions)
-    cache.save()
-    return bank, reader.problems
-
-
-def _parse_item(chunk) -> Value | None:
-    parsed = parse(chunk.text, first_line=chunk.line)
-    return parsed.data[0] if parsed is not None and parsed.is_sequence and parsed.data else None
-
-
-def _cached_question(reader: _Reader, cache: QuestionCache, digests: dict[str, str], chunk, key: str
-                     ) -> Question | None:
-    cached = cache.get(key, chunk.line, digests)
-    if cached is not None:
-        question, problems = cached
-        where = question.where("id")
-        reader.unique(question.id, (where.line, where.column))
-        reader.problems += problems
-        return question
-    value = _parse_item(chunk)
-    if value is None:
-        return None
-    before = len(reader.problems)
-    question = reader.question(value)
-    if question is None:
-        return None
-    read_cleanly = len(reader.problems) == before
-    found = reader.check(question)
-    # Only a question that reads cleanly and whose source exists is kept: its problems then depend on nothing else.
-    if read_cleanly and question.source in digests:
-        cache.put(key, chunk.line, digests[question.source], question, tuple(found))
-    return question
+    return Loaded(bank, (*problems, *reader.problems))
 
 
 @dataclass
 class _Reader:
+    """Reads the bank's mapping and each question into the model, collecting every problem of shape."""
+
     path: str
-    sources: dict
+    sources: dict[str, Source]
     problems: list[Problem] = field(default_factory=list)
     indexes: dict[str, SourceIndex] = field(default_factory=dict)
     id_lines: dict[str, int] = field(default_factory=dict)
@@ -148,20 +89,19 @@ class _Reader:
         line, column = (at.line, at.column) if isinstance(at, Value) else at
         self.problems.append(Problem(self.path, line, column, message, severity, qid))
 
-    def bank(self, root: Value | None, default_name: str, questions: list[Question] | None = None) -> Bank | None:
+    def bank(self, root: Value | None, default_name: str) -> Bank | None:
         if root is None or not root.is_mapping:
             self.problem(root or (1, 1), "questions.yaml must be a mapping with 'title', 'deck_id' and 'questions'")
             return None
         items = root.data
-        self.unknown_keys(root, _BANK_KEYS, None, "the bank")
-        title = self.text(items.get("title"), "title", root) or ""
+        self.unknown_keys(root, _BANK_KEYS, None, "the bank", extensions=True)
+        title = self.one_line(items.get("title"), "title", root) or ""
         deck_id = self.deck_id(items.get("deck_id"), root)
         name = self.text(items["name"], "name") if "name" in items else _slug(title) or _slug(default_name)
         if name and not _NAME.match(name):
             self.problem(items["name"], "'name' is used for file names: letters, digits, '.', '_' and '-' only")
         description = self.text(items["description"], "description") if "description" in items else ""
-        if questions is None:
-            questions = self.questions(items.get("questions"), root)
+        questions = self.questions(items.get("questions"), root)
         return Bank(name or "bank", title, description or "", deck_id, self.sources, tuple(questions),
                     Location(self.path, root.line, root.column))
 
@@ -169,27 +109,30 @@ class _Reader:
         if value is None:
             self.problem(parent, "missing 'deck_id': pick a number once (studydeck init does) and never change it")
             return 0
-        if not isinstance(value.data, int) or isinstance(value.data, bool) or not 1 <= value.data < 2**63:
+        number = self.typed(value) if value.tag == INT else None
+        if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number < 2**63:
             self.problem(value, "'deck_id' must be a positive whole number, chosen once and never changed")
             return 0
-        return value.data
+        return number
+
+    def typed(self, value: Value) -> object:
+        """A scalar's typed value, or None (with the problem recorded) when YAML cannot build it."""
+        try:
+            return value.typed()
+        except YamlSyntaxError as e:
+            self.problem((e.line, e.column), e.message)
+            return None
 
     def questions(self, value: Value | None, parent: Value) -> list[Question]:
         if value is None:
             self.problem(parent, "missing 'questions:' (a list of questions)")
             return []
-        if value.data is None:
+        if value.is_scalar and value.tag == NULL:
             return []
         if not value.is_sequence:
             self.problem(value, "'questions' must be a list, each item starting with '- id: ...'")
             return []
-        questions = []
-        for item in value.data:
-            question = self.question(item)
-            if question is not None:
-                self.check(question)
-                questions.append(question)
-        return questions
+        return [q for q in map(self.question, value.data) if q is not None]
 
     def question(self, item: Value) -> Question | None:
         if not item.is_mapping:
@@ -203,39 +146,31 @@ class _Reader:
         self.unknown_keys(item, _COMMON | _KEYS[kind], qid, f"a {kind.value} question")
         fields = _FieldReader(self, item, qid)
         prompt_key = "text" if kind is Kind.CLOZE else "question"
-        values = dict(
-            prompt=fields.text(prompt_key, required=True),
-            source=_interned(fields.text("source", required=True)),
-            passage=fields.text("passage", required=True),
-            explanation=fields.text("explanation") or "",
-            tags=fields.tags(),
-        )
-        values.update(self.kind_fields(kind, fields))
-        if qid is None or fields.broken:
+        prompt = fields.text(prompt_key, required=True)
+        source = fields.text("source", required=True)
+        passage = fields.text("passage", required=True)
+        explanation = fields.text("explanation") or ""
+        tags = fields.tags()
+        extra = self.kind_fields(kind, fields)
+        if qid is None or fields.broken or prompt is None or source is None or passage is None:
             return None
         positions: list[str | int] = []
         for key, value in data.items():
-            positions += (sys.intern(key), value.line - item.line, value.column)
+            positions += (sys.intern(key), value.line, value.column)
         return Question(
-            id=qid, kind=kind, location=Location(self.path, item.line, item.column), field_positions=tuple(positions),
-            paragraphs=self.paragraphs(values["source"], values["passage"]),
-            **values,
+            id=qid, kind=kind, source=sys.intern(source), passage=passage, prompt=prompt, explanation=explanation,
+            tags=tags, location=Location(self.path, item.line, item.column), field_positions=tuple(positions),
+            paragraphs=self.paragraphs(source, passage), **extra,
         )
 
-    def check(self, question: Question) -> list[Problem]:
-        """Run the rules on one question just read; its problems are added to the others and returned."""
-        found = check_question(self.sources, question, self.indexes)
-        self.problems += found
-        return found
-
-    def kind_fields(self, kind: Kind, fields: _FieldReader) -> dict:
+    def kind_fields(self, kind: Kind, fields: _FieldReader) -> dict[str, object]:
         if kind is Kind.CHOICE:
             return {"choices": fields.choices()}
         if kind is Kind.TRUE_FALSE:
             return {"truth": fields.truth()}
         if kind is Kind.CLOZE:
             return {}
-        extra = {"accept": fields.text_list("accept")} if kind is Kind.TYPE_IN else {}
+        extra: dict[str, object] = {"accept": fields.text_list("accept")} if kind is Kind.TYPE_IN else {}
         return {"answer": fields.text("answer", required=True) or "", **extra}
 
     def paragraphs(self, source_id: str, passage: str) -> tuple[int, ...]:
@@ -250,14 +185,16 @@ class _Reader:
         if value is None:
             self.problem(item, "missing 'id': give every question a short, stable id such as 'abe-visit-2007'")
             return None
-        if isinstance(value.data, int) and not isinstance(value.data, bool):
-            return self.unique(str(value.data), (value.line, value.column))
-        if not isinstance(value.data, str) or not value.data.strip():
+        # The id exactly as written (`010` stays "010"): the note's identity in Anki hangs on it.
+        qid = self.text(value, "id")
+        if qid is None:
+            return None
+        if not qid.strip():
             self.problem(value, "'id' must be a short text such as 'abe-visit-2007'")
             return None
-        if not _NAME.match(value.data):
-            self.problem(value, f"id '{value.data}' may use only letters, digits, '.', '_' and '-'", value.data)
-        return self.unique(value.data, (value.line, value.column))
+        if not _NAME.match(qid):
+            self.problem(value, f"id {qid!r} may use only letters, digits, '.', '_' and '-'", qid)
+        return self.unique(qid, (value.line, value.column))
 
     def unique(self, qid: str, at: tuple[int, int]) -> str:
         if qid in self.id_lines:
@@ -269,19 +206,21 @@ class _Reader:
     def kind(self, value: Value | None, qid: str | None) -> Kind | None:
         if value is None:
             return Kind.BASIC
+        written = value.data if value.is_scalar else ""
         try:
-            return Kind(value.data)
+            return Kind(written)
         except ValueError:
             known = ", ".join(k.value for k in Kind)
-            self.problem(value, f"unknown kind '{value.raw}'{_did_you_mean(str(value.data), [k.value for k in Kind])}"
+            self.problem(value, f"unknown kind {written!r}{_did_you_mean(written, [k.value for k in Kind])}"
                          f" (kinds: {known})", qid)
             return None
 
-    def unknown_keys(self, item: Value, allowed: set[str], qid: str | None, what: str) -> None:
-        for key, line, column in item.duplicate_keys or ():
+    def unknown_keys(self, item: Value, allowed: set[str], qid: str | None, what: str,
+                     extensions: bool = False) -> None:
+        for key, line, column in item.duplicate_keys:
             self.problem((line, column), f"key '{key}' is given twice; the second would silently win", qid)
-        for key, position in (item.key_positions or {}).items():
-            if key in allowed:
+        for key, position in item.key_positions.items():
+            if key in allowed or (extensions and _EXTENSION.match(key)):
                 continue
             owners = [k.value for k, keys in _KEYS.items() if key in keys]
             hint = (f"; it belongs to {' or '.join(owners)} questions: set 'kind:'" if owners
@@ -289,21 +228,31 @@ class _Reader:
             self.problem(position, f"unknown key '{key}' for {what}{hint}", qid)
 
     def text(self, value: Value | None, key: str, parent: Value | None = None, qid: str | None = None) -> str | None:
+        """A text field as the author wrote it: numbers and dates keep their written form, `null` is empty."""
         if value is None:
             if parent is not None:
                 self.problem(parent, f"missing '{key}'", qid)
             return None
-        data = value.data
-        if isinstance(data, bool):
-            self.problem(value, f"'{key}' reads as the boolean {str(data).lower()}; put it in quotes: \"{value.raw}\"",
-                         qid)
+        if not value.is_scalar:
+            self.problem(value, f"'{key}' must be text, not {'a mapping' if value.is_mapping else 'a list'}", qid)
             return None
-        if isinstance(data, (int, float)):
-            return value.raw
-        if not isinstance(data, str):
-            self.problem(value, f"'{key}' must be text, not {_kind_of(data)}", qid)
+        if value.tag == BOOL:
+            meaning = str(value.typed()).lower()
+            self.problem(value, f"'{key}' reads as the boolean {meaning}; put it in quotes: \"{value.data}\"", qid)
             return None
-        return data
+        return "" if value.tag == NULL else str(value.data)
+
+    def one_line(self, value: Value | None, key: str, parent: Value) -> str | None:
+        """A text that names something on one line (a title): no line breaks, no Anki deck separator."""
+        text = self.text(value, key, parent)
+        if text is not None and value is not None:
+            if not text.strip():
+                self.problem(value, f"'{key}' is empty")
+            elif "\n" in text.strip() or "\r" in text:
+                self.problem(value, f"'{key}' must be one line")
+            elif "::" in text:
+                self.problem(value, f"'{key}' may not contain '::' (Anki reads it as a deck inside a deck)")
+        return text.strip() if text else text
 
 
 @dataclass
@@ -366,10 +315,11 @@ class _FieldReader:
         if value is None:
             self.fail(self.item, "missing 'answer': a true-false question needs 'answer: true' or 'answer: false'")
             return None
-        if not isinstance(value.data, bool):
-            self.fail(value, f"a true-false answer must be true or false (unquoted), not {value.raw!r}")
+        if not (value.is_scalar and value.tag == BOOL):
+            written = value.data if value.is_scalar else "a list or mapping"
+            self.fail(value, f"a true-false answer must be true or false (unquoted), not {written!r}")
             return None
-        return value.data
+        return bool(value.typed())
 
     def choices(self) -> tuple[Choice, ...]:
         value = self.item.data.get("choices")
@@ -398,17 +348,8 @@ class _FieldReader:
         return found
 
 
-def _interned(text: str | None) -> str | None:
-    return None if text is None else sys.intern(text)
-
-
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-def _kind_of(data: object) -> str:
-    names = {dict: "a mapping", list: "a list", type(None): "empty"}
-    return names.get(type(data), f"a {type(data).__name__}")
 
 
 def _did_you_mean(word: str, candidates: list[str]) -> str:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from enum import Enum
 
 
@@ -40,10 +39,6 @@ class Location:
     path: str
     line: int
     column: int
-
-    def __reduce__(self) -> tuple:
-        # Pickled as a call: the generated state functions of slotted dataclasses are slow by the 100,000.
-        return Location, (self.path, self.line, self.column)
 
 
 class Role(str, Enum):
@@ -85,7 +80,6 @@ class Source:
     url: str | None
     paragraphs: tuple[Paragraph, ...]
     path: str
-    _citations: dict[tuple[int, ...], str] = field(default_factory=dict, compare=False, repr=False)
 
     def ref(self, paragraphs: tuple[int, ...]) -> str:
         """The stable reference of a run of paragraphs, e.g. `ikegami-2007#12` or `ikegami-2007#12-13`."""
@@ -105,14 +99,9 @@ class Source:
 
     def citation(self, paragraphs: tuple[int, ...] = ()) -> str:
         """A one-line citation: author, title, publication, year and paragraph reference."""
-        cited = self._citations.get(paragraphs)  # every renderer cites every question
-        if cited is None:
-            parts = [p for p in (self.byline, f"“{self.title}”", self.publication, str(self.year or "")) if p]
-            cited = ", ".join(parts)
-            if paragraphs:
-                cited = f"{cited}, ¶{_span(paragraphs)} [{self.ref(paragraphs)}]"
-            self._citations[paragraphs] = cited
-        return cited
+        parts = [p for p in (self.byline, f"“{self.title}”", self.publication, str(self.year or "")) if p]
+        cited = ", ".join(parts)
+        return f"{cited}, ¶{_span(paragraphs)} [{self.ref(paragraphs)}]" if paragraphs else cited
 
 
 def _span(paragraphs: tuple[int, ...]) -> str:
@@ -152,23 +141,9 @@ class Question:
     tags: tuple[str, ...] = ()
     paragraphs: tuple[int, ...] = ()
     location: Location = field(default=Location("", 0, 0), compare=False)
-    # Where each key's value is written: key, line (counted from `location`'s) and column, flattened. Relative
-    # lines stay the same when the question moves, and the whole takes little room in a bank of 100k questions.
+    # Where each key's value is written: key, line and column, flattened (a dict per question would take several
+    # times the room in a bank of 100k questions).
     field_positions: tuple[str | int, ...] = field(default=(), compare=False, hash=False, repr=False)
-    # A digest of everything the question says (not where it stands), the same in every process; made on creation.
-    digest: str = field(default="", compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        if not self.digest:
-            content = (self.id, self.kind.value, self.source, self.passage, self.prompt, self.answer,
-                       tuple((c.text, c.correct) for c in self.choices), self.truth, self.accept, self.explanation,
-                       self.tags, self.paragraphs)
-            digest = hashlib.blake2b(repr(content).encode("utf-8"), digest_size=16).hexdigest()
-            object.__setattr__(self, "digest", digest)
-
-    def __reduce__(self) -> tuple:
-        # Rebuilt by setting its slots directly: a frozen dataclass's __init__ is slow by the 100,000.
-        return _rebuilt_question, (tuple(getattr(self, name) for name in _QUESTION_FIELDS),)
 
     def has(self, key: str) -> bool:
         """Whether the question was written with `key`."""
@@ -179,25 +154,15 @@ class Question:
         positions = self.field_positions
         for i in range(0, len(positions), 3):
             if positions[i] == key:
-                return Location(self.location.path, self.location.line + positions[i + 1], positions[i + 2])
+                line, column = positions[i + 1], positions[i + 2]
+                assert isinstance(line, int) and isinstance(column, int)
+                return Location(self.location.path, line, column)
         return self.location
 
     @property
     def multiple_answers(self) -> bool:
         """True for a choice question with more than one correct choice."""
         return sum(c.correct for c in self.choices) > 1
-
-
-_QUESTION_FIELDS = tuple(f.name for f in fields(Question))
-_QUESTION_SLOTS = tuple(Question.__dict__[name].__set__ for name in _QUESTION_FIELDS)
-
-
-def _rebuilt_question(values: tuple) -> Question:
-    """A question from the values `Question.__reduce__` gave, its digest included (not computed again)."""
-    question = object.__new__(Question)
-    for set_slot, value in zip(_QUESTION_SLOTS, values):
-        set_slot(question, value)
-    return question
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The rules a bank must pass, as pure functions: of one question and the sources, or of the whole bank."""
+"""The rules a bank must pass, as pure functions of the bank: every problem of every question at once."""
 
 from __future__ import annotations
 
@@ -16,19 +16,12 @@ SHORT_PASSAGE_WORDS = 4
 LONG_TYPE_IN_WORDS = 6
 
 
-def check_question(sources: Mapping[str, Source], question: Question,
-                   indexes: dict[str, SourceIndex] | None = None) -> list[Problem]:
-    """Every problem of one question on its own (`indexes` keeps each source's search index between calls).
-
-    The result depends only on the question as written and its source, so a cache may keep it with the question.
-    """
-    problems = [problem for rule in RULES for problem in rule(sources, question)]
-    return problems + list(_grounding(sources, question, {} if indexes is None else indexes))
-
-
 def check_bank(bank: Bank) -> list[Problem]:
-    """The problems that only show across questions (each question is checked as it is loaded)."""
-    return list(_repeated_prompts(bank))
+    """Every problem the rules find in a loaded bank, in no particular order."""
+    indexes: dict[str, SourceIndex] = {}
+    problems = [problem for question in bank.questions for rule in RULES for problem in rule(bank.sources, question)]
+    problems += [problem for question in bank.questions for problem in _grounding(bank.sources, question, indexes)]
+    return problems + list(_repeated_prompts(bank))
 
 
 def _problem(question: Question, key: str, message: str, severity: Severity = Severity.ERROR) -> Problem:

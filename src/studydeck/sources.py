@@ -6,53 +6,61 @@ A paragraph is plain text; `## ` starts a heading, lines starting `- ` make a li
 
 from __future__ import annotations
 
-import hashlib
 import re
+import stat
+from collections.abc import Iterator
 from pathlib import Path
-
-import yaml
+from typing import Any
 
 from .errors import Problem, Severity
 from .model import Paragraph, Role, Source
+from .yamltree import BOOL, INT, NULL, Value, YamlSyntaxError, parse
 
 _MARKER = re.compile(r"^\[(caption|byline|standfirst|note)\]\s*")
 _META_KEYS = {"title", "authors", "publication", "year", "url"}
 SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
-def source_digest(source: Source) -> str:
-    """A digest of everything about a source that grounding and citations depend on."""
-    text = "\x1e".join(f"{p.number}\x1f{p.role.value}\x1f{p.text}" for p in source.paragraphs)
-    meta = repr((source.title, source.authors, source.publication, source.year, source.url))
-    return hashlib.blake2b((meta + text).encode("utf-8"), digest_size=16).hexdigest()
-
-
-def load_sources(folder: Path, shown: str, known: dict | None = None, kept: dict | None = None
-                 ) -> tuple[dict[str, Source], list[Problem]]:
-    """Every `*.md` in `folder`, keyed by file stem (the source id), with the problems found.
-
-    `known` holds what earlier runs read, by file and content, and `kept` receives what this run read: a caller
-    that keeps them between runs (the build cache) reads only the sources that changed.
-    """
+def load_sources(folder: Path, shown: str) -> tuple[dict[str, Source], list[Problem]]:
+    """Every `*.md` in `folder`, keyed by file stem (the source id), with the problems found."""
     sources: dict[str, Source] = {}
     problems: list[Problem] = []
-    for path in sorted(folder.glob("*.md")):
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
         name = f"{shown}/{path.name}"
-        data = path.read_bytes()
-        key = f"{name}\0{hashlib.blake2b(data, digest_size=16).hexdigest()}"
-        source, found = (known or {}).get(key) or read_source(path, name, data)
-        if kept is not None:
-            kept[key] = (source, found)
-        problems += found
+        data, problem = _read_regular(path, name)
+        source, found = read_source(path, name, data) if data is not None else (None, [problem])
+        problems += [p for p in found if p is not None]
         if source is not None:
             sources[source.id] = source
     return sources, problems
 
 
-def read_source(path: Path, shown: str, data: bytes | None = None) -> tuple[Source | None, list[Problem]]:
-    """One source file (its bytes, if already read); `shown` is the path used in messages."""
+# A source is an article: far below this. A larger file is refused rather than read whole into memory.
+MAX_SOURCE_BYTES = 16 << 20
+
+
+def _read_regular(path: Path, shown: str) -> tuple[bytes | None, Problem | None]:
+    """A regular file's bytes, or the problem that keeps it from being read (never blocking on a FIFO)."""
     try:
-        text = (path.read_bytes() if data is None else data).decode("utf-8")
+        info = path.stat()
+    except OSError as e:
+        return None, Problem(shown, 1, 1, f"cannot be read ({e.strerror}); a broken link? Remove or fix it")
+    if not stat.S_ISREG(info.st_mode):
+        return None, Problem(shown, 1, 1, "is not a regular file (a folder, a pipe or a device); a source is a "
+                             "Markdown file: remove it or rename it so it does not end in .md")
+    if info.st_size > MAX_SOURCE_BYTES:
+        return None, Problem(shown, 1, 1, f"is {info.st_size >> 20} MiB; a source is one article, at most "
+                             f"{MAX_SOURCE_BYTES >> 20} MiB: split it")
+    try:
+        return path.read_bytes(), None
+    except OSError as e:
+        return None, Problem(shown, 1, 1, f"cannot be read: {e.strerror}")
+
+
+def read_source(path: Path, shown: str, data: bytes) -> tuple[Source | None, list[Problem]]:
+    """One source file's bytes; `shown` is the path used in messages."""
+    try:
+        text = data.decode("utf-8-sig")  # a byte-order mark from a Windows editor is not part of the text
     except UnicodeDecodeError as e:
         return None, [Problem(shown, 1, 1, f"not UTF-8 text ({e.reason}); save the file as UTF-8")]
     lines = text.splitlines()
@@ -62,13 +70,12 @@ def read_source(path: Path, shown: str, data: bytes | None = None) -> tuple[Sour
     paragraphs = tuple(_paragraphs(lines, body_start))
     if not paragraphs:
         problems.append(Problem(shown, len(lines) or 1, 1, "the source has no text after its front matter"))
-    if problems and any(p.severity is Severity.ERROR for p in problems):
+    if any(p.severity is Severity.ERROR for p in problems):
         return None, problems
-    authors = meta.get("authors") or ()
     source = Source(
         id=path.stem,
         title=str(meta.get("title", path.stem)),
-        authors=(authors,) if isinstance(authors, str) else tuple(str(a) for a in authors),
+        authors=tuple(meta.get("authors", ())),
         publication=meta.get("publication"),
         year=meta.get("year"),
         url=meta.get("url"),
@@ -78,43 +85,81 @@ def read_source(path: Path, shown: str, data: bytes | None = None) -> tuple[Sour
     return source, problems
 
 
-def _front_matter(lines: list[str], shown: str) -> tuple[dict, int, list[Problem]]:
+def _front_matter(lines: list[str], shown: str) -> tuple[dict[str, Any], int, list[Problem]]:
     if not lines or lines[0].strip() != "---":
         return {}, 0, [Problem(shown, 1, 1, "a source starts with front matter: a '---' line, 'title: ...', then '---'")]
     end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
     if end is None:
         return {}, 0, [Problem(shown, 1, 1, "the front matter has no closing '---' line")]
     try:
-        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
-    except yaml.YAMLError as e:
-        line = getattr(getattr(e, "problem_mark", None), "line", 0) + 2
-        return {}, end + 1, [Problem(shown, line, 1, f"front matter is not valid YAML: {getattr(e, 'problem', e)}")]
-    if not isinstance(meta, dict):
-        return {}, end + 1, [Problem(shown, 2, 1, "front matter must be 'key: value' lines")]
-    return meta, end + 1, _check_meta(meta, lines, shown)
+        # Line numbers count from the file's first line: the front matter starts on line 2.
+        root = parse("\n" + "\n".join(lines[1:end]))
+    except YamlSyntaxError as e:
+        return {}, end + 1, [Problem(shown, e.line, e.column, f"front matter: {e.message}")]
+    if root is None or not root.is_mapping:
+        return {}, end + 1, [Problem(shown, 2, 1, "front matter must be 'key: value' lines, with at least 'title:'")]
+    meta, problems = _read_meta(root, shown)
+    return meta, end + 1, problems
 
 
-def _check_meta(meta: dict, lines: list[str], shown: str) -> list[Problem]:
-    def line_of(key: str) -> int:
-        return next((i + 1 for i, l in enumerate(lines) if l.startswith(f"{key}:")), 1)
+def _read_meta(root: Value, shown: str) -> tuple[dict[str, Any], list[Problem]]:
+    """The attribution, each value checked for its type where it is written."""
+    meta: dict[str, Any] = {}
+    problems: list[Problem] = []
 
-    problems = [
-        Problem(shown, line_of(k), 1, f"unknown front-matter key '{k}' (known: {', '.join(sorted(_META_KEYS))})")
-        for k in meta
-        if k not in _META_KEYS
-    ]
-    if not isinstance(meta.get("title"), str) or not meta["title"].strip():
-        problems.append(Problem(shown, 2, 1, "the front matter needs a 'title:'"))
-    if "year" in meta and meta["year"] is not None and not isinstance(meta["year"], int):
-        problems.append(Problem(shown, line_of("year"), 1, "'year' must be a whole number such as 2007"))
-    authors = meta.get("authors")
-    if authors is not None and not isinstance(authors, (str, list)):
-        problems.append(Problem(shown, line_of("authors"), 1, "'authors' must be a name or a list of names"))
-    return problems
+    def problem(value: Value, message: str) -> None:
+        problems.append(Problem(shown, value.line, value.column, message))
+
+    for key, (line, column) in root.key_positions.items():
+        if key not in _META_KEYS:
+            problems.append(Problem(shown, line, column,
+                                    f"unknown front-matter key '{key}' (known: {', '.join(sorted(_META_KEYS))})"))
+    for key, value in root.data.items():
+        if key in ("title", "publication", "url"):
+            text = _one_line(value)
+            if text is None:
+                problem(value, f"'{key}' must be one line of text")
+            elif key == "title" and "::" in text:
+                problem(value, "'title' may not contain '::' (Anki reads it as a deck inside a deck)")
+            elif text:
+                meta[key] = text
+        elif key == "authors":
+            names = [_one_line(v) for v in (value.data if value.is_sequence else [value])]
+            if any(not n for n in names):
+                problem(value, "'authors' must be a name or a list of names, each one line of text")
+            else:
+                meta[key] = tuple(n for n in names if n)
+        elif key == "year":
+            year = _year(value)
+            if year is None:
+                problem(value, "'year' must be a whole number such as 2007")
+            else:
+                meta[key] = year
+    if "title" not in meta:
+        problems.append(Problem(shown, 2, 1, "the front matter needs a 'title:' (one line of text)"))
+    return meta, problems
 
 
-def _paragraphs(lines: list[str], start: int):
-    number, block, block_line = 0, [], 0
+def _one_line(value: Value) -> str | None:
+    """A scalar's text as written, stripped, or None when it is not one line of text."""
+    if not value.is_scalar or value.tag in (BOOL, NULL) or "\n" in value.data.strip():
+        return None
+    return str(value.data).strip()
+
+
+def _year(value: Value) -> int | None:
+    if not value.is_scalar or value.tag != INT:
+        return None
+    try:
+        year = value.typed()
+    except YamlSyntaxError:
+        return None
+    return year if isinstance(year, int) and 0 < year < 10000 else None
+
+
+def _paragraphs(lines: list[str], start: int) -> Iterator[Paragraph]:
+    number, block_line = 0, 0
+    block: list[str] = []
     for i in range(start, len(lines) + 1):
         line = lines[i] if i < len(lines) else ""
         if line.strip():

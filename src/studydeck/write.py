@@ -5,23 +5,10 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from .errors import BuildError
-
-Writer = Callable[[BinaryIO], None]
-
-
-@dataclass(frozen=True)
-class Output:
-    """One file a renderer produces: its path below the output folder, and its bytes or a function that
-    writes them to a file (so that a large output never has to be held in memory whole)."""
-
-    name: str
-    data: bytes | Writer
-
+from .render.base import Output, Writer
 
 def write_all(folder: Path, outputs: Iterable[Output], progress: Callable[[str], None] = lambda name: None
               ) -> list[Path]:

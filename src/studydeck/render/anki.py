@@ -13,9 +13,8 @@ import json
 import re
 import sqlite3
 import tempfile
-import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
@@ -25,11 +24,10 @@ import genanki
 from markupsafe import escape
 
 from .. import cloze
-from ..build import BuildContext, Rendered
-from ..cache import Memo, citation_key
 from ..model import Bank, Kind, Question, Source
-from ..write import Output
-from .text import inline, inline_html, quote_html
+from .base import Output, Rendered, RenderOptions
+from .fields import Gap, QuestionHtml
+from .text import inline_html
 
 # Chosen once and kept forever: Anki finds our note types by these ids.
 MODEL_IDS = {
@@ -70,20 +68,24 @@ _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _DIGEST_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)  # made once: json.dumps makes one per call
 
 
-def render(bank: Bank, context: BuildContext) -> Rendered:
+def render(bank: Bank, fields: Mapping[str, QuestionHtml], options: RenderOptions) -> Rendered:
     """The .apkg and its state file, plus notices about questions that left the bank."""
-    state_name = f"{bank.name}.anki.json"
-    previous = _State.read(context.out / state_name)
-    clock = _Clock(previous)
-    templates = _Templates(context.project)
+    previous = _State.read(options.anki_state)
+    clock = _Clock(previous, options.now)
+    templates = _Templates(options.templates)
     used = {q.kind for q in bank.questions}
     models = {kind: _model(kind, templates, clock) for kind in Kind if kind in used}  # fixed order: same bytes
-    decks = _decks(bank, models, clock, context.memo)
+    decks = _decks(bank, fields, models, clock)
     timestamp = clock.latest()
     rendered = Rendered([Output(f"{bank.name}.apkg", lambda handle: _write_package(decks, timestamp, handle)),
-                         Output(state_name, clock.state.dump())])
+                         Output(state_file(bank), clock.state.dump())])
     rendered.notices += _notices(previous, clock.state)
     return rendered
+
+
+def state_file(bank: Bank) -> str:
+    """The name of the file that keeps each note's modification time between builds (commit it)."""
+    return f"{bank.name}.anki.json"
 
 
 def guid(bank: Bank, question: Question) -> str:
@@ -105,14 +107,15 @@ class _State:
     models: dict[str, list] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, path: Path) -> _State:
+    def read(cls, data: bytes | None) -> _State:
+        """The state a previous build wrote (empty for none, or one of another format)."""
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
+            state = json.loads(data) if data is not None else None
+        except ValueError:
             return cls()
-        if data.get("format") != STATE_FORMAT:
+        if not isinstance(state, dict) or state.get("format") != STATE_FORMAT:
             return cls()
-        return cls(data.get("notes", {}), data.get("models", {}))
+        return cls(state.get("notes", {}), state.get("models", {}))
 
     def dump(self) -> bytes:
         """JSON with one note per line: small diffs in version control, quick to write for large banks."""
@@ -142,10 +145,10 @@ _PLAIN = re.compile(r"[A-Za-z0-9._-]*")
 class _Clock:
     """Hands out modification times: the previous one while content is unchanged, a newer one otherwise."""
 
-    def __init__(self, previous: _State) -> None:
+    def __init__(self, previous: _State, now: int) -> None:
         self.previous = previous
         self.state = _State()
-        self.now = int(time.time())
+        self.now = now
 
     def _mod(self, old: list | None, digest: str) -> int:
         if old and old[0] == digest:
@@ -170,9 +173,9 @@ class _Clock:
 class _Templates:
     """Card templates and the stylesheet: a project's `templates/anki/` first, then the built-in ones."""
 
-    def __init__(self, project: Path) -> None:
+    def __init__(self, project_templates: Path | None) -> None:
         builtin = Path(__file__).resolve().parent.parent / "templates" / "anki"
-        self.folders = [project / "templates" / "anki", builtin]
+        self.folders = ([project_templates / "anki"] if project_templates is not None else []) + [builtin]
 
     def read(self, name: str) -> str:
         path = next(f / name for f in self.folders if (f / name).is_file())
@@ -221,8 +224,9 @@ def _model(kind: Kind, templates: _Templates, clock: _Clock) -> _Model:
     )
 
 
-def _decks(bank: Bank, models: dict[Kind, _Model], clock: _Clock, memo: Memo) -> list[tuple[genanki.Deck, list[_Note]]]:
-    parent = genanki.Deck(bank.deck_id, bank.title, description=str(inline(bank.description)))
+def _decks(bank: Bank, fields: Mapping[str, QuestionHtml], models: dict[Kind, _Model], clock: _Clock
+           ) -> list[tuple[genanki.Deck, list[_Note]]]:
+    parent = genanki.Deck(bank.deck_id, bank.title, description=inline_html(bank.description))
     for model in models.values():
         parent.add_model(model)
     subdecks = {
@@ -230,25 +234,15 @@ def _decks(bank: Bank, models: dict[Kind, _Model], clock: _Clock, memo: Memo) ->
                                  description=str(escape(source.citation()))), [])
         for source in sorted(bank.sources.values(), key=lambda s: s.id)
     }
-    citations = {s.id: citation_key(s) for s in bank.sources.values()}
     for position, question in enumerate(bank.questions):
-        source = bank.sources[question.source]
-        key = f"anki/{bank.deck_id}/{question.digest}/{citations[source.id]}"
-        fields, tags, note_guid, digest, ords = memo.get(key, lambda: _note_content(bank, question, source))
+        note_fields_ = note_fields(question, fields[question.id])
+        tags = note_tags(question)
         model_id = MODEL_IDS[question.kind]
-        mod = clock.note(question.id, digest, model_id)
-        subdecks[source.id][1].append(_Note(note_guid, model_id, mod, tags, fields, position, ords))
+        mod = clock.note(question.id, _digest([model_id, note_fields_, tags]), model_id)
+        note = _Note(guid(bank, question), model_id, mod, f" {' '.join(tags)} ", "\x1f".join(note_fields_), position,
+                     _card_ords(question))
+        subdecks[question.source][1].append(note)
     return [(parent, []), *(entry for entry in subdecks.values() if entry[1])]
-
-
-def _note_content(bank: Bank, question: Question, source: Source
-                  ) -> tuple[str, str, str, str, tuple[int, ...]]:
-    """A note's fields (joined), tags, GUID, content digest and card ordinals: what a build may reuse while the
-    question is unchanged."""
-    fields = note_fields(question, source)
-    tags = note_tags(question)
-    return ("\x1f".join(fields), f" {' '.join(tags)} ", guid(bank, question),
-            _digest([MODEL_IDS[question.kind], fields, tags]), _card_ords(question))
 
 
 def _card_ords(question: Question) -> tuple[int, ...]:
@@ -257,28 +251,31 @@ def _card_ords(question: Question) -> tuple[int, ...]:
     return tuple(range(len(CARDS[question.kind])))
 
 
-def note_fields(question: Question, source: Source) -> list[str]:
+def note_fields(question: Question, html: QuestionHtml) -> list[str]:
     """The fields of a question's note, as HTML, in the order of its note type."""
-    # Plain strings of safe HTML (text.inline_html and friends): Markup objects are slow to make by the 100,000.
-    tail = [inline_html(question.explanation), quote_html(question.passage),
-            str(escape(source.citation(question.paragraphs)))]
-    prompt = inline_html(question.prompt)
+    tail = [html.explanation, html.passage, str(escape(html.citation))]
     if question.kind is Kind.CLOZE:
-        return [prompt, *tail]
+        return [html.fill(_anki_deletion), *tail]
     if question.kind is Kind.CHOICE:
-        return [prompt, _choice_list(question, marked=False), _choice_list(question, marked=True), *tail]
+        return [html.prompt, _choice_list(question, html, marked=False), _choice_list(question, html, marked=True),
+                *tail]
     if question.kind is Kind.TRUE_FALSE:
-        return [prompt, "True" if question.truth else "False", *tail]
+        return [html.prompt, html.answer, *tail]
     if question.kind is Kind.TYPE_IN:
         # Anki compares the typed text with this field, so it stays plain text.
-        return [prompt, str(escape(question.answer)), *tail]
-    return [prompt, inline_html(question.answer), *tail]
+        return [html.prompt, str(escape(question.answer)), *tail]
+    return [html.prompt, html.answer, *tail]
 
 
-def _choice_list(question: Question, marked: bool) -> str:
+def _anki_deletion(index: int, gap: Gap) -> str:
+    hint = f"::{gap.hint_html}" if gap.hint_html else ""
+    return f"{{{{c{gap.number}::{gap.html}{hint}}}}}"
+
+
+def _choice_list(question: Question, html: QuestionHtml, marked: bool) -> str:
     items = "".join(
-        f'<li class="correct">{inline_html(c.text)}</li>' if marked and c.correct else f"<li>{inline_html(c.text)}</li>"
-        for c in question.choices
+        f'<li class="correct">{text}</li>' if marked and choice.correct else f"<li>{text}</li>"
+        for text, choice in zip(html.choices, question.choices)
     )
     right = sum(c.correct for c in question.choices)
     hint = f'<div class="hint">Choose {right}.</div>' if right > 1 and not marked else ""

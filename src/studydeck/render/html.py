@@ -9,26 +9,22 @@ Choices are shuffled even in a single version: authors tend to write the right c
 
 from __future__ import annotations
 
-import hashlib
 import math
-import re
 import string
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property, partial
 
 from markupsafe import Markup
 
-from ..build import BuildContext, Rendered
-from ..cache import citation_key
-from ..cloze import DELETION
 from ..errors import SelectionError
 from ..model import Bank, Choice, Kind, Question
 from ..select import Selection, shuffled
-from ..write import Output
 from . import templating
-from .text import inline, inline_html, plain, quote
+from .base import Output, Rendered, RenderOptions
+from .fields import Gap, QuestionHtml
+from .text import inline_html, plain
 
 KIND_ORDER = (Kind.TRUE_FALSE, Kind.CHOICE, Kind.CLOZE, Kind.TYPE_IN, Kind.REVERSED, Kind.BASIC)
 INSTRUCTIONS = {
@@ -50,12 +46,15 @@ class Numbered:
 
     number: int
     question: Question
+    html: QuestionHtml
     seed: str
     letter: str
 
     @cached_property
-    def choices(self) -> tuple[Choice, ...]:
-        return tuple(shuffled(self.question.choices, self.seed, "choices", self.letter, self.question.id))
+    def choices(self) -> tuple[tuple[Choice, str], ...]:
+        """The choices with their HTML, in this version's order."""
+        paired = list(zip(self.question.choices, self.html.choices))
+        return tuple(shuffled(paired, self.seed, "choices", self.letter, self.question.id))
 
 
 @dataclass(frozen=True)
@@ -130,23 +129,19 @@ class Document:
         return f"{self.label} · Version {self.version}" if self.version else self.label
 
 
-def render(bank: Bank, context: BuildContext) -> Rendered:
+def render(bank: Bank, fields: Mapping[str, QuestionHtml], options: RenderOptions) -> Rendered:
     """A worksheet and an answer key per version, and their PDFs with `--pdf`."""
-    options = context.options
     questions = select(bank, options.selection)
-    env = templating.environment(context.project, context.cache and context.cache / "templates")
-    templates = templating.folders_digest(context.project)
-    pages: dict[str, tuple[str, dict[str, object], templating.Reuse]] = {}
+    env = templating.environment(options.templates)
+    pages: dict[str, tuple[str, dict[str, object]]] = {}
     for letter in letters(options.versions):
-        groups = arrange(bank, questions, options.group_by, options.selection.seed, letter)
+        groups = arrange(bank, fields, questions, options.group_by, options.selection.seed, letter)
         for kind in DOCUMENTS:
-            context_ = page_context(bank, groups, kind, letter, options.paper)
-            reuse = templating.Reuse("section", "section", context.memo, _scope(templates, context_))
-            pages[file_stem(bank, kind, letter)] = (f"{kind}.html.jinja", context_, reuse)
+            pages[file_stem(bank, kind, letter)] = (f"{kind}.html.jinja",
+                                                    page_context(bank, groups, kind, letter, options.paper))
     if not options.pdf:  # each page is written straight to its file when its turn comes
-        return Rendered([Output(f"{stem}.html", partial(templating.write, env=env, name=name, context=context_,
-                                                        reuse=reuse))
-                         for stem, (name, context_, reuse) in pages.items()])
+        return Rendered([Output(f"{stem}.html", partial(templating.write, env=env, name=name, context=context))
+                         for stem, (name, context) in pages.items()])
     from .pdf import print_pdfs
 
     documents = {stem: templating.render(env, *page).encode("utf-8") for stem, page in pages.items()}
@@ -177,7 +172,7 @@ def select(bank: Bank, selection: Selection) -> list[Question]:
     return chosen
 
 
-def arrange(bank: Bank, questions: list[Question], group_by: str, seed: str,
+def arrange(bank: Bank, fields: Mapping[str, QuestionHtml], questions: list[Question], group_by: str, seed: str,
             letter: str) -> list[tuple[str, str, list[Numbered]]]:
     """Group the questions (title, intro, items), order them for this version and number them from 1."""
     groups = _by_kind(questions) if group_by == "kind" else _by_source(bank, questions)
@@ -185,7 +180,8 @@ def arrange(bank: Bank, questions: list[Question], group_by: str, seed: str,
     for key, title, intro, members in groups:
         if letter:
             members = shuffled(members, seed, "questions", letter, key)
-        numbered = [Numbered(number + i, question, seed, letter) for i, question in enumerate(members, 1)]
+        numbered = [Numbered(number + i, question, fields[question.id], seed, letter)
+                    for i, question in enumerate(members, 1)]
         number += len(members)
         arranged.append((title, intro, numbered))
     return arranged
@@ -210,20 +206,9 @@ def _by_kind(questions: list[Question]) -> list[tuple[str, str, str, list[Questi
 
 def page_context(bank: Bank, groups: list[tuple[str, str, list[Numbered]]], kind: str, letter: str,
                  paper: str) -> dict[str, object]:
-    """Everything a worksheet or key template may use; a worksheet's holds no answer.
-
-    Sections are `Fragment`s: each is built only if the template looks inside it, and its key names all it
-    shows (its heading and each question's content, number, choice order and citation), so that its rendered
-    block can be reused.
-    """
-    item: Callable[[Numbered, Bank], Task | Answer] = task if kind == "worksheet" else answer
-    cited = {sid: citation_key(source) for sid, source in bank.sources.items()}
-    sections = []
-    for title, intro, numbered in groups:
-        shown = "".join(f"{n.question.digest}/{n.number}/{cited[n.question.source]}," for n in numbered)
-        key = _digest(title, intro, numbered[0].seed, numbered[0].letter, shown)
-        sections.append(templating.Fragment(key, lambda title=title, intro=intro, numbered=numbered:
-                                            Section(title, intro, tuple(item(n, bank) for n in numbered))))
+    """Everything a worksheet or key template may use; a worksheet's holds no answer."""
+    item: Callable[[Numbered], Task | Answer] = task if kind == "worksheet" else answer
+    sections = [Section(title, intro, tuple(item(n) for n in numbered)) for title, intro, numbered in groups]
     count = sum(len(numbered) for _, _, numbered in groups)
     present = {n.question.kind for _, _, numbered in groups for n in numbered}
     kinds = [k for k in KIND_ORDER if k in present]
@@ -236,74 +221,51 @@ def page_context(bank: Bank, groups: list[tuple[str, str, list[Numbered]]], kind
     }
 
 
-def _scope(templates: str, page: dict[str, object]) -> str:
-    """What a section's block sees besides its section: the template files and the page's values."""
-    return _digest(templates, *(f"{k}={v!r}" for k, v in sorted(page.items()) if k != "sections"))
-
-
-def _digest(*parts: object) -> str:
-    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=12).hexdigest()
-
-
-def task(numbered: Numbered, bank: Bank) -> Task:
+def task(numbered: Numbered) -> Task:
     """What the worksheet shows of a question: never its answer, only the space to write it."""
-    q, n = numbered.question, numbered.number
+    q, html, n = numbered.question, numbered.html, numbered.number
+    prompt = Markup(html.prompt)
     if q.kind is Kind.CLOZE:
-        return Task(n, q.kind.value, _with_gaps(q.prompt, _gap))
+        return Task(n, q.kind.value, Markup(html.fill(_gap)))
     if q.kind is Kind.CHOICE:
-        texts = [plain(c.text) for c in numbered.choices]
+        texts = [plain(c.text) for c, _ in numbered.choices]
         columns = 2 if len(texts) % 2 == 0 and max(map(len, texts)) <= 32 else 1
         cue = "Tick all that apply." if q.multiple_answers and "all that apply" not in plain(q.prompt) else ""
-        return Task(n, q.kind.value, inline(q.prompt), tuple(inline(c.text) for c in numbered.choices), cue=cue,
-                    columns=columns)
+        return Task(n, q.kind.value, prompt, tuple(Markup(h) for _, h in numbered.choices), cue=cue, columns=columns)
     if q.kind is Kind.TYPE_IN:
-        return Task(n, q.kind.value, inline(q.prompt), width=_clamp(0.7 * _length(q.answer) + 4, 8, 36))
+        return Task(n, q.kind.value, prompt, width=_clamp(0.7 * _length(q.answer) + 4, 8, 36))
     if q.kind is Kind.TRUE_FALSE:
-        return Task(n, q.kind.value, inline(q.prompt))
-    return Task(n, q.kind.value, inline(q.prompt), lines=int(_clamp(math.ceil(_length(q.answer) / 65) + 1, 2, 8)))
+        return Task(n, q.kind.value, prompt)
+    return Task(n, q.kind.value, prompt, lines=int(_clamp(math.ceil(_length(q.answer) / 65) + 1, 2, 8)))
 
 
-def answer(numbered: Numbered, bank: Bank) -> Answer:
+def answer(numbered: Numbered) -> Answer:
     """What the key shows of a question: the answer, the explanation and the quoted passage with its citation."""
-    q = numbered.question
+    q, html = numbered.question, numbered.html
     letters = ""
     accept: tuple[Markup, ...] = ()
     if q.kind is Kind.CHOICE:
-        right = [(string.ascii_uppercase[i], c) for i, c in enumerate(numbered.choices) if c.correct]
-        text = Markup("; ").join(inline(c.text) for _, c in right)
+        right = [(string.ascii_uppercase[i], h) for i, (c, h) in enumerate(numbered.choices) if c.correct]
+        text = Markup("; ".join(h for _, h in right))
         letters = ", ".join(letter for letter, _ in right)
     elif q.kind is Kind.CLOZE:
-        text = _with_gaps(q.prompt, _fill)
-    elif q.kind is Kind.TRUE_FALSE:
-        text = Markup("True" if q.truth else "False")
+        text = Markup(html.fill(_fill))
     else:
-        text, accept = inline(q.answer), tuple(map(inline, q.accept))
-    return Answer(numbered.number, q.kind.value, text, letters, accept, inline(q.explanation), quote(q.passage),
-                  bank.sources[q.source].citation(q.paragraphs))
+        text = Markup(html.answer)
+        if q.kind is Kind.TYPE_IN:
+            accept = tuple(Markup(inline_html(a)) for a in q.accept)
+    return Answer(numbered.number, q.kind.value, text, letters, accept, Markup(html.explanation),
+                  Markup(html.passage), html.citation)
 
 
-def _with_gaps(text: str, gap: Callable[[re.Match[str]], Markup]) -> Markup:
-    # Deletions are held out as placeholders while the Markdown is rendered, so markup around them survives.
-    held: list[re.Match[str]] = []
-
-    def hold(match: re.Match[str]) -> str:
-        held.append(match)
-        return f"\ue000{len(held) - 1}\ue001"
-
-    html = inline(DELETION.sub(hold, text))
-    return Markup(re.sub("\ue000(\\d+)\ue001", lambda m: str(gap(held[int(m.group(1))])), html))
+def _gap(index: int, gap: Gap) -> str:
+    width = _clamp(0.7 * _length(gap.text) + 2, 3.5, 30)
+    label = f'<span class="hint">{gap.hint_html}</span>' if gap.hint_html else ""
+    return f'<span class="gap" style="width: {_number(width)}em">{label}</span>'
 
 
-def _gap(deletion: re.Match[str]) -> Markup:
-    hidden, hint = deletion.group(2), deletion.group(3)
-    width = _clamp(0.7 * _length(hidden) + 2, 3.5, 30)
-    # f-strings of already-safe pieces: Markup.format is slow by the 10,000.
-    label = f'<span class="hint">{inline_html(hint)}</span>' if hint else ""
-    return Markup(f'<span class="gap" style="width: {_number(width)}em">{label}</span>')
-
-
-def _fill(deletion: re.Match[str]) -> Markup:
-    return Markup(f'<span class="fill">{inline_html(deletion.group(2))}</span>')
+def _fill(index: int, gap: Gap) -> str:
+    return f'<span class="fill">{gap.html}</span>'
 
 
 def _length(text: str) -> int:

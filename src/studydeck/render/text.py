@@ -1,7 +1,7 @@
 """Authored text to safe HTML: inline Markdown rendered, raw HTML escaped, never executed.
 
-Every renderer (Anki fields, printable quizzes, the self-test page) goes through here, so that there is
-one safe path from the bank to HTML.
+Every output's HTML comes through here (see `fields`, which renders each question's text once per build), so
+that there is one safe path from the bank to HTML.
 """
 
 from __future__ import annotations
@@ -30,11 +30,6 @@ def _markdown() -> MarkdownIt:
 _MARKUP_CHARS = frozenset("*_`[]<>&\\!~\n\r")
 
 
-# Rendered Markdown by source text, within one build: the renderers meet the same texts (parsing is the
-# slowest part of rendering); `forget` empties it when a build ends.
-_rendered_texts: dict[str, str] = {}
-
-
 def inline(text: str) -> Markup:
     """Inline Markdown (bold, italics, code, links) as HTML; everything else escaped."""
     return Markup(inline_html(text))
@@ -44,19 +39,7 @@ def inline_html(text: str) -> str:
     """`inline` as a plain string, for HTML that goes into JSON or an Anki field rather than a template."""
     if _MARKUP_CHARS.isdisjoint(text):
         return text.strip().replace('"', "&quot;")
-    return _rendered(text)
-
-
-def _rendered(text: str) -> str:
-    html = _rendered_texts.get(text)
-    if html is None:
-        html = _rendered_texts[text] = _markdown().renderInline(text).strip()
-    return html
-
-
-def forget() -> None:
-    """Drop the Markdown rendered so far."""
-    _rendered_texts.clear()
+    return str(_markdown().renderInline(text).strip())
 
 
 def plain(text: str) -> str:
