@@ -403,7 +403,7 @@ def test_the_default_banks_page_has_every_gap_and_is_committed_up_to_date(defaul
 
     bank = load_checked(default_bank)
     data = page_data(bank, html_fields(bank))
-    assert len(data["questions"]) == 281
+    assert len(data["questions"]) == len(bank.questions) > 200
     for q in data["questions"]:
         assert "\ue000" not in q["prompt"] + q["answer"] and "\ue001" not in q["prompt"] + q["answer"], q["id"]
         if q["kind"] == "cloze":
