@@ -11,6 +11,17 @@ DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent
 
 
+# Fixtures that start headless Chromium: a test that uses one is a `browser` test (`-m "not browser"` skips them).
+BROWSER_FIXTURES = {"browser", "page", "page_url", "printed", "chromium_page"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that drives or prints with Chromium, so the fast tests can run alone."""
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep every test away from the user's real data directory."""

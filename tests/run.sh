@@ -1,23 +1,7 @@
 #!/usr/bin/env bash
-# Everything the test suite needs on a fresh Debian machine, then the suite itself.
-# Usage: bash tests/run.sh [pytest arguments]
+# Everything the test suite needs on a fresh Debian machine (tests/setup.sh), then the suite itself.
+# Usage: bash tests/run.sh [pytest arguments]   (e.g. -m "not browser" for the fast tests alone)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-# Chromium prints the worksheets and drives the self-test page; poppler reads the PDFs back;
-# Noto CJK prints the Japanese in the sources.
-packages=(chromium poppler-utils fonts-noto-cjk)
-missing=()
-for package in "${packages[@]}"; do
-  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
-
-[ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".[test]"
+bash tests/setup.sh
 exec .venv/bin/python -m pytest "$@"

@@ -31,7 +31,7 @@ def test_init_never_overwrites_a_bank(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_init_gives_each_bank_its_own_deck_id(tmp_path: Path) -> None:
     main(["init", str(tmp_path / "a")])
     main(["init", str(tmp_path / "b")])
-    ids = [next(l for l in (tmp_path / n / "questions.yaml").read_text().splitlines() if l.startswith("deck_id"))
+    ids = [next(line for line in (tmp_path / n / "questions.yaml").read_text().splitlines() if line.startswith("deck_id"))
            for n in "ab"]
     assert ids[0] != ids[1]
 

@@ -269,6 +269,7 @@ def test_every_answer_is_printed_in_the_key(printed: Printed, default_questions:
         assert not missing, f"key entry {number} ({question.id}) lacks {missing}"
 
 
+@pytest.mark.browser
 def test_japanese_text_survives_printing(printable: Path) -> None:
     fonts = subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True, text=True).stdout
     assert "Noto" in fonts, "no Japanese font installed: bash tests/run.sh installs fonts-noto-cjk"

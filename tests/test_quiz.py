@@ -7,7 +7,7 @@ import os
 import signal
 import sqlite3
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pexpect
@@ -15,15 +15,23 @@ import pytest
 from fsrs import Card, Rating, Scheduler
 
 from studydeck.cli import main
-from studydeck.progress import parse, stamp
 from studydeck.model import Kind, Question
+from studydeck.progress import parse, stamp
 from studydeck.quiz import Item, _letters, answer_text, card_prompt, items, when
 
+# Every quiz in these tests runs at this time, in UTC: none depends on the machine's clock, time zone or midnight.
+NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 GRADE = "Grade: 1 Again · 2 Hard · 3 Good · 4 Easy"
 REVEAL = "press Enter to see it > "
 # The scaffold bank's cards in bank order: a reversed question gives two, the cloze one per deletion number.
 CARDS = [("two-bulges", ""), ("spring-tide-term", ""), ("spring-tide-term", "reverse"), ("two-high-tides", "c1"),
          ("two-high-tides", "c2"), ("sun-vs-moon", ""), ("spring-when", ""), ("spring-season", "")]
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Quizzes run in this process see the same fixed time as those spawned."""
+    monkeypatch.setenv("STUDYDECK_NOW", NOW.isoformat())
 
 
 @pytest.fixture
@@ -41,6 +49,7 @@ def progress(tmp_path: Path) -> Path:
 def spawn(bank: Path, progress: Path, *args: str, color: bool = False) -> pexpect.spawn:
     """`studydeck quiz` in a pseudo-terminal wide enough that no line wraps."""
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS", "LINES")}
+    env |= {"STUDYDECK_NOW": NOW.isoformat(), "TZ": "UTC"}
     if not color:
         env["NO_COLOR"] = "1"
     child = pexpect.spawn(sys.executable, ["-m", "studydeck", "quiz", str(bank), "--progress", str(progress), *args],
@@ -203,7 +212,7 @@ def test_a_killed_quiz_keeps_its_answers_and_the_next_run_asks_only_what_is_due(
     assert status == 0 and GRADE not in output
 
     # time passes for one card only: FSRS's stored due date, not the bank order, decides what is asked
-    _set_due(progress, "spring-tide-term", "", datetime.now(timezone.utc) - timedelta(hours=1))
+    _set_due(progress, "spring-tide-term", "", NOW - timedelta(hours=1))
     child = spawn(bank, progress, "--new", "0")
     child.expect_exact("1 due for review, 0 new (up to 0 new a day, 3 already today), out of 8 cards.")
     child.expect_exact("[1/1] Term and definition · How the Moon Makes the Tides")
@@ -213,7 +222,7 @@ def test_a_killed_quiz_keeps_its_answers_and_the_next_run_asks_only_what_is_due(
     output, status = finish(child)
     assert status == 0 and "Session: 1 answer(s) to 1 card(s)." in output
     due = parse(rows(progress, "SELECT due FROM cards WHERE question = 'spring-tide-term' AND card = ''")[0][0])
-    assert due > datetime.now(timezone.utc) + timedelta(days=1)
+    assert due > NOW + timedelta(days=1)
 
 
 def _set_due(progress: Path, question: str, card: str, due: datetime) -> None:
@@ -340,7 +349,7 @@ def test_a_bank_with_errors_is_not_quizzed(bank: Path, progress: Path, capsys) -
 def test_letters_and_due_dates_read_naturally() -> None:
     assert _letters("a c", 4) == {0, 2} and _letters("AC", 4) == {0, 2} and _letters("1, 3", 4) == {0, 2}
     assert _letters("e", 4) is None and _letters("a?", 4) is None and _letters("", 4) is None
-    now = datetime(2026, 5, 12, 9, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 5, 12, 9, 0, tzinfo=UTC)
     assert when(now + timedelta(seconds=30), now) == "in 1 minute"
     assert when(now + timedelta(minutes=10), now) == "in 10 minutes"
     assert when(now + timedelta(hours=5), now) == "in 5 hours"

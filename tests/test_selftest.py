@@ -340,7 +340,7 @@ def test_narrow_phone_screen_has_no_sideways_scrolling(browser, page_url: str) -
     page = context.new_page()
     page.goto(page_url)
     widths = []
-    for qid in ORDER:
+    for _ in ORDER:
         widths.append(page.evaluate("document.documentElement.scrollWidth"))
         answer(page, right=False)
         widths.append(page.evaluate("document.documentElement.scrollWidth"))

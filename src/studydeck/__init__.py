@@ -42,8 +42,8 @@ class Report:
 
 def check(project: str | Path) -> Report:
     """Load a project, then run every rule on it; raises ProjectError only if it is no project at all."""
-    from .rules import check_bank
     from .load import load_project
+    from .rules import check_bank
 
     with paused_gc():
         loaded = load_project(Path(project))

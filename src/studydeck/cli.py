@@ -6,17 +6,23 @@ Heavy modules are imported inside the commands so that `studydeck --help` starts
 
 from __future__ import annotations
 
+import os
 import sys
 import time
+from datetime import UTC, datetime
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .build import GROUPS, PAPERS
 from .errors import StudydeckError
 from .model import Kind
+
+if TYPE_CHECKING:
+    from .stats import SourceStats
 
 PROJECT = click.argument("project", default=".", type=click.Path(file_okay=False, path_type=Path))
 
@@ -83,7 +89,8 @@ def build(project: Path, strict: bool, out: Path | None, paper: str, group_by: s
 
     The options from --paper on shape the worksheets and keys; the Anki deck always holds every question.
     """
-    from .build import BuildOptions, build as run_build
+    from .build import BuildOptions
+    from .build import build as run_build
     from .errors import InputError
     from .select import Selection
 
@@ -132,7 +139,6 @@ def quiz(project: Path, new_per_day: int, sources: tuple[str, ...], tags: tuple[
     """Test yourself in the terminal: what spaced repetition (FSRS) says is due, then new cards."""
     from . import load_checked
     from .errors import InputError
-    from .model import Kind
     from .quiz import QuizOptions, run_quiz
     from .select import Selection
 
@@ -143,10 +149,25 @@ def quiz(project: Path, new_per_day: int, sources: tuple[str, ...], tags: tuple[
             click.echo(str(problem))
         raise click.exceptions.Exit(_fail(f"{e}; fix them to take the quiz")) from e
     selection = Selection(sources=sources, tags=tags, kinds=tuple(Kind(k) for k in kinds))
-    return run_quiz(bank, QuizOptions(selection=selection, new_per_day=new_per_day, progress=progress))
+    return run_quiz(bank, QuizOptions(selection=selection, new_per_day=new_per_day, progress=progress), clock=_clock())
 
 
-def _print_source_stats(entry) -> None:
+def _clock() -> Callable[[], datetime]:
+    """The quiz's clock: `$STUDYDECK_NOW` (an ISO 8601 time with its offset) when set, as `faketime` would, so
+    that a session can be replayed at a fixed time (tests use it); else the system clock."""
+    fixed = os.environ.get("STUDYDECK_NOW")
+    if not fixed:
+        return lambda: datetime.now(UTC)
+    try:
+        when = datetime.fromisoformat(fixed)
+    except ValueError:
+        raise click.BadParameter(f"STUDYDECK_NOW={fixed!r} is not an ISO 8601 time such as 2026-03-10T12:00:00+00:00")
+    if when.tzinfo is None:
+        raise click.BadParameter(f"STUDYDECK_NOW={fixed!r} needs its UTC offset, e.g. {fixed}+00:00")
+    return lambda: when
+
+
+def _print_source_stats(entry: SourceStats) -> None:
     kinds = ", ".join(f"{kind.value} {count}" for kind, count in sorted(entry.kinds.items(), key=lambda kv: kv[0].value))
     counted = len(entry.covered) + len(entry.uncovered)
     click.echo(f"{entry.source.id}: {entry.questions} questions ({kinds or 'none'})")

@@ -12,8 +12,9 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .errors import ProjectError, Problem, Severity
+from .errors import Problem, ProjectError, Severity
 from .ground import SourceIndex
 from .model import Bank, Choice, Kind, Location, Question, Source
 from .sources import load_sources
@@ -163,14 +164,14 @@ class _Reader:
             paragraphs=self.paragraphs(source, passage), **extra,
         )
 
-    def kind_fields(self, kind: Kind, fields: _FieldReader) -> dict[str, object]:
+    def kind_fields(self, kind: Kind, fields: _FieldReader) -> dict[str, Any]:
         if kind is Kind.CHOICE:
             return {"choices": fields.choices()}
         if kind is Kind.TRUE_FALSE:
             return {"truth": fields.truth()}
         if kind is Kind.CLOZE:
             return {}
-        extra: dict[str, object] = {"accept": fields.text_list("accept")} if kind is Kind.TYPE_IN else {}
+        extra: dict[str, Any] = {"accept": fields.text_list("accept")} if kind is Kind.TYPE_IN else {}
         return {"answer": fields.text("answer", required=True) or "", **extra}
 
     def paragraphs(self, source_id: str, passage: str) -> tuple[int, ...]:

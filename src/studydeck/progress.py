@@ -8,7 +8,7 @@ nothing: a Ctrl-C or a killed process loses at most the answer being written and
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fsrs import Card, Rating, State
@@ -57,12 +57,12 @@ def default_path(bank: Bank) -> Path:
 
 def stamp(when: datetime) -> str:
     """A UTC time as fixed-width text, so that SQLite compares times as strings in the right order."""
-    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def parse(text: str) -> datetime:
     """The inverse of `stamp`: an aware UTC datetime."""
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
 class Progress:

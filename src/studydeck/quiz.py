@@ -17,7 +17,7 @@ import textwrap
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -153,7 +153,7 @@ class Session:
     """Asks cards one by one, schedules each answer with FSRS and records it at once."""
 
     def __init__(self, bank: Bank, progress: Progress, terminal: Terminal,
-                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.bank = bank
         self.progress = progress
         self.term = terminal
@@ -294,9 +294,9 @@ def _blanked(text: str, number: int, numbered: bool) -> str:
     """The cloze text with the asked deletions blank (numbered when several) and the others shown."""
     counter = iter(range(1, 1000))
 
-    def blank(m: re.Match) -> str:
+    def blank(m: re.Match[str]) -> str:
         if int(m.group(1)) != number:
-            return m.group(2)
+            return str(m.group(2))
         hint = f"…{next(counter) if numbered else ''}"
         return f"[{hint}{': ' + m.group(3) if m.group(3) else ''}]"
 
@@ -351,7 +351,7 @@ def answer_text(item: Item) -> str:
 
 
 def run_quiz(bank: Bank, options: QuizOptions, terminal: Terminal | None = None,
-             clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> int:
+             clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> int:
     """Ask what is due, then print the summary; returns the exit status (130 after Ctrl-C)."""
     term = terminal or Terminal()
     progress = Progress(options.progress or default_path(bank), bank)

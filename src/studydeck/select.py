@@ -5,8 +5,11 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .model import Kind, Question
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ def rng(seed: str, *purpose: object) -> random.Random:
     return random.Random(":".join([seed, *map(str, purpose)]))
 
 
-def shuffled(items: Sequence, seed: str, *purpose: object) -> list:
+def shuffled(items: Sequence[T], seed: str, *purpose: object) -> list[T]:
     """A copy of `items` in an order fixed by the seed and purpose."""
     out = list(items)
     rng(seed, *purpose).shuffle(out)

@@ -10,6 +10,7 @@ from pathlib import Path
 from .errors import BuildError
 from .render.base import Output, Writer
 
+
 def write_all(folder: Path, outputs: Iterable[Output], progress: Callable[[str], None] = lambda name: None
               ) -> list[Path]:
     """Stage every changed output beside its target, then swap them all in; returns the paths that changed.

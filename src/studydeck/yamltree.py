@@ -64,7 +64,7 @@ class Value:
         node = yaml.ScalarNode(self.tag, self.data)
         try:
             return SafeConstructor().construct_object(node)
-        except Exception as e:  # noqa: BLE001 - any failure of the constructor is a value the author must fix
+        except Exception as e:
             reason = getattr(e, "problem", None) or str(e).splitlines()[0]
             raise YamlSyntaxError(f"cannot read the value {_short(self.data)!r}: {reason}", self.line,
                                   self.column) from e

@@ -21,9 +21,9 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import write_bank  # noqa: E402
+from synthetic import write_bank
 
-import studydeck  # noqa: E402
+import studydeck
 
 HERE = Path(__file__).resolve().parent
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-WORDS = ("alliance deterrence maritime security partner treaty missile summit cooperation strategy region "
-         "defence council dialogue ministry forces exercise navy order policy threat budget island strait "
-         "capability agreement declaration framework interoperability coalition stability").split()
+WORDS = ["alliance", "deterrence", "maritime", "security", "partner", "treaty", "missile", "summit", "cooperation", "strategy", "region", "defence", "council", "dialogue", "ministry", "forces", "exercise", "navy", "order", "policy", "threat", "budget", "island", "strait", "capability", "agreement", "declaration", "framework", "interoperability", "coalition", "stability"]
 KINDS = ("basic", "reversed", "cloze", "type-in", "choice", "true-false")
 SOURCES = 50
 PARAGRAPHS = 30  # about 10 kB of text per source, like the articles of the default bank

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 import genanki
 from markupsafe import escape
@@ -90,7 +90,7 @@ def state_file(bank: Bank) -> str:
 
 def guid(bank: Bank, question: Question) -> str:
     """A note's GUID: from the bank's deck id and the question's authored id, never from its text."""
-    return genanki.guid_for("studydeck", bank.deck_id, question.id)
+    return str(genanki.guid_for("studydeck", bank.deck_id, question.id))
 
 
 def subdeck_id(bank: Bank, source: Source) -> int:
@@ -103,8 +103,8 @@ def subdeck_id(bank: Bank, source: Source) -> int:
 class _State:
     """Per note: content digest, modification time and note type; per note type: digest and time."""
 
-    notes: dict[str, list] = field(default_factory=dict)
-    models: dict[str, list] = field(default_factory=dict)
+    notes: dict[str, list[Any]] = field(default_factory=dict)
+    models: dict[str, list[Any]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, data: bytes | None) -> _State:
@@ -119,14 +119,14 @@ class _State:
 
     def dump(self) -> bytes:
         """JSON with one note per line: small diffs in version control, quick to write for large banks."""
-        def block(entries: dict[str, list]) -> str:
+        def block(entries: dict[str, list[Any]]) -> str:
             return ",\n".join(f"  {_json_text(k)}: [{_json_list(v)}]" for k, v in sorted(entries.items()))
 
         return (f'{{"format": {STATE_FORMAT},\n"models": {{\n{block(self.models)}\n}},\n'
                 f'"notes": {{\n{block(self.notes)}\n}}}}\n').encode()
 
 
-def _json_list(values: list) -> str:
+def _json_list(values: list[Any]) -> str:
     """The inside of `json.dumps(values)` for a digest followed by numbers (what the state file holds)."""
     digest, *numbers = values
     return ", ".join([_json_text(digest), *map(str, numbers)])
@@ -150,7 +150,7 @@ class _Clock:
         self.state = _State()
         self.now = now
 
-    def _mod(self, old: list | None, digest: str) -> int:
+    def _mod(self, old: list[Any] | None, digest: str) -> int:
         if old and old[0] == digest:
             return int(old[1])
         return max(self.now, int(old[1]) + 1) if old else self.now
@@ -185,15 +185,15 @@ class _Templates:
         return self.read(f"{stem}.{side}.html").replace("<!--source-->", self.read("source.html"))
 
 
-class _Model(genanki.Model):
+class _Model(genanki.Model):  # type: ignore[misc]
     """A note type whose modification time is its own, not the package's."""
 
-    def __init__(self, mod: int, **kwargs) -> None:
+    def __init__(self, mod: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.mod = mod
 
-    def to_json(self, timestamp: float, deck_id: int) -> dict:
-        return super().to_json(self.mod, deck_id)
+    def to_json(self, timestamp: float, deck_id: int) -> dict[str, Any]:
+        return dict(super().to_json(self.mod, deck_id))
 
 
 class _Note(NamedTuple):
@@ -229,7 +229,7 @@ def _decks(bank: Bank, fields: Mapping[str, QuestionHtml], models: dict[Kind, _M
     parent = genanki.Deck(bank.deck_id, bank.title, description=inline_html(bank.description))
     for model in models.values():
         parent.add_model(model)
-    subdecks = {
+    subdecks: dict[str, tuple[genanki.Deck, list[_Note]]] = {
         source.id: (genanki.Deck(subdeck_id(bank, source), f"{bank.title}::{source.title}",
                                  description=str(escape(source.citation()))), [])
         for source in sorted(bank.sources.values(), key=lambda s: s.id)
@@ -314,7 +314,7 @@ def _write_package(decks: list[tuple[genanki.Deck, list[_Note]]], timestamp: int
                                  "AND tbl_name IN ('notes', 'cards') ORDER BY name").fetchall()
         for name, _ in indexes:
             cursor.execute(f"DROP INDEX {name}")
-        cards: list[tuple] = []
+        cards: list[tuple[Any, ...]] = []
         cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", _note_rows(decks, ids, cards))
         cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
         for _, sql in indexes:
@@ -329,7 +329,8 @@ def _write_package(decks: list[tuple[genanki.Deck, list[_Note]]], timestamp: int
                 archive.writestr(info, data, compresslevel=1)  # 2.5x faster than the default, 1/5 larger
 
 
-def _note_rows(decks: list[tuple[genanki.Deck, list[_Note]]], ids, cards: list[tuple]) -> Iterator[tuple]:
+def _note_rows(decks: list[tuple[genanki.Deck, list[_Note]]], ids: Iterator[int], cards: list[tuple[Any, ...]]
+               ) -> Iterator[tuple[Any, ...]]:
     """Rows of Anki's notes table, as genanki would write them; the rows of their (new) cards go to `cards`."""
     for deck, deck_notes in decks:
         for note in deck_notes:

@@ -63,23 +63,20 @@ def html_fields(bank: Bank) -> dict[str, QuestionHtml]:
 
 def question_html(bank: Bank, question: Question) -> QuestionHtml:
     """One question's HTML."""
-    common = {
-        "explanation": inline_html(question.explanation),
-        "passage": quote_html(question.passage),
-        "citation": bank.sources[question.source].citation(question.paragraphs),
-    }
+    explanation, passage = inline_html(question.explanation), quote_html(question.passage)
+    citation = bank.sources[question.source].citation(question.paragraphs)
     if question.kind is Kind.CLOZE:
         prompt, gaps = _cloze(question.prompt)
-        return QuestionHtml(prompt, "", gaps=gaps, **common)
+        return QuestionHtml(prompt, "", explanation, passage, citation, gaps=gaps)
     prompt = inline_html(question.prompt)
     if question.kind is Kind.CHOICE:
         choices = tuple(inline_html(c.text) for c in question.choices)
         answer = "; ".join(html for html, c in zip(choices, question.choices) if c.correct)
-        return QuestionHtml(prompt, answer, choices=choices, **common)
+        return QuestionHtml(prompt, answer, explanation, passage, citation, choices=choices)
     if question.kind is Kind.TRUE_FALSE:
-        return QuestionHtml(prompt, "True" if question.truth else "False", **common)
+        return QuestionHtml(prompt, "True" if question.truth else "False", explanation, passage, citation)
     accept = _accepted(question.answer, question.accept) if question.kind is Kind.TYPE_IN else ()
-    return QuestionHtml(prompt, inline_html(question.answer), accept=accept, **common)
+    return QuestionHtml(prompt, inline_html(question.answer), explanation, passage, citation, accept=accept)
 
 
 def _accepted(answer: str, others: Sequence[str]) -> tuple[str, ...]:

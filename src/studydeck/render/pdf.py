@@ -52,7 +52,7 @@ def print_pdfs(documents: Mapping[str, bytes]) -> dict[str, bytes]:
 
 
 def _print_batch(executable: str, folder: Path, documents: Mapping[str, bytes], first: int) -> dict[str, bytes]:
-    jobs: dict[str, tuple[subprocess.Popen, Path]] = {}
+    jobs: dict[str, tuple[subprocess.Popen[bytes], Path]] = {}
     try:
         for i, (name, data) in enumerate(documents.items(), start=first):
             jobs[name] = _start(executable, folder / str(i), data)
@@ -64,7 +64,7 @@ def _print_batch(executable: str, folder: Path, documents: Mapping[str, bytes], 
                 process.wait()
 
 
-def _start(executable: str, folder: Path, html: bytes) -> tuple[subprocess.Popen, Path]:
+def _start(executable: str, folder: Path, html: bytes) -> tuple[subprocess.Popen[bytes], Path]:
     (folder / "home").mkdir(parents=True)
     page, pdf = folder / "page.html", folder / "page.pdf"
     page.write_bytes(html)
@@ -74,7 +74,7 @@ def _start(executable: str, folder: Path, html: bytes) -> tuple[subprocess.Popen
     return process, pdf
 
 
-def _finish(name: str, process: subprocess.Popen, pdf: Path) -> bytes:
+def _finish(name: str, process: subprocess.Popen[bytes], pdf: Path) -> bytes:
     try:
         _, stderr = process.communicate(timeout=TIMEOUT)
     except subprocess.TimeoutExpired:

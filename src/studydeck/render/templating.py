@@ -92,7 +92,7 @@ def _pieces(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> I
         template = env.get_template(name)
         jinja_context = template.new_context(dict(context))
         try:
-            yield from template.root_render_func(jinja_context)  # type: ignore[attr-defined]
+            yield from template.root_render_func(jinja_context)
         except Exception:
             env.handle_exception()  # what Template.render does: tracebacks point at template lines
     except jinja2.TemplateSyntaxError as e:
