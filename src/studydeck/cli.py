@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 import sys
 import time
-from datetime import UTC, datetime
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -161,7 +161,7 @@ def _clock() -> Callable[[], datetime]:
     try:
         when = datetime.fromisoformat(fixed)
     except ValueError:
-        raise click.BadParameter(f"STUDYDECK_NOW={fixed!r} is not an ISO 8601 time such as 2026-03-10T12:00:00+00:00")
+        raise click.BadParameter(f"STUDYDECK_NOW={fixed!r} is not an ISO 8601 time such as 2026-03-10T12:00:00+00:00") from None
     if when.tzinfo is None:
         raise click.BadParameter(f"STUDYDECK_NOW={fixed!r} needs its UTC offset, e.g. {fixed}+00:00")
     return lambda: when
