@@ -124,7 +124,9 @@ def ingest(data: bytes, name: str, *, kind: str | None = None, content_type: str
 
 def slug(title: str, limit: int = 60) -> str:
     """A source id from a title: lower-case ASCII letters and digits joined by '-', cut at a word."""
-    ascii_title = unicodedata.normalize("NFKD", clean(title)).encode("ascii", "ignore").decode()
+    # Accents go (é is e and a combining accent); any other character outside ASCII separates words.
+    decomposed = unicodedata.normalize("NFKD", clean(title))
+    ascii_title = "".join(c if c.isascii() else "" if unicodedata.combining(c) else " " for c in decomposed)
     words = re.findall(r"[a-z0-9]+", ascii_title.lower())
     out = ""
     for word in words:

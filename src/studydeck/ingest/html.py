@@ -27,6 +27,9 @@ def read_html(data: bytes, name: str, url: str | None = None) -> Extracted:
     if document is None or document.body is None:
         raise StudydeckError(f"{name}: found no article text on this page")
     blocks, dropped = _blocks(document.body)
+    around = _visible_words(tree) - sum(len(b.text.split()) for b in blocks)
+    if around > 0:
+        dropped.append(f"about {around} words of navigation, links, comments and other text around the article")
     meta = Meta(
         title=clean(document.title) if document.title else None,
         authors=tuple(clean(a) for a in (document.author or "").split(";") if a.strip()),
@@ -53,6 +56,16 @@ def _captions_as_paragraphs(data: bytes, name: str) -> Any:
         paragraph.tail = figure.tail
         figure.getparent().replace(figure, paragraph)
     return tree
+
+
+def _visible_words(tree: Any) -> int:
+    """How many words the page shows (roughly: the text of its body, without scripts and styles)."""
+    body = tree.find("body")
+    if body is None:
+        return 0
+    hidden = {"script", "style", "noscript", "template"}
+    return sum(len((node.text or "").split()) * (node.tag not in hidden) + len((node.tail or "").split())
+               for node in body.iter() if isinstance(node.tag, str))
 
 
 def _blocks(body: Any) -> tuple[list[Block], list[str]]:

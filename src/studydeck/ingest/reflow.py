@@ -122,12 +122,12 @@ def _body_size(lines: Sequence[Line]) -> float | None:
 
 def _measure(lines: Sequence[Line]) -> float:
     """The length of a full line, in characters: most lines of a hard-wrapped text come close to it. Lines far
-    longer than the median (ones that `pdftotext` joined after a hyphen) are left out."""
+    longer than the median (ones that `pdftotext` joined after a hyphen) are left out, given lines enough to tell."""
     lengths = sorted(len(line.text.rstrip()) for line in lines if line.text.strip())
     if not lengths:
         return 0.0
     median = lengths[len(lengths) // 2]
-    usual = [n for n in lengths if n <= median * 1.3]
+    usual = [n for n in lengths if n <= median * 1.3] if len(lengths) >= 10 else lengths
     return float(usual[int(len(usual) * 0.9)])
 
 
