@@ -1,7 +1,7 @@
 """`studydeck source add`: saved web pages, PDFs, text and Markdown become sources whose body paragraphs match
 the original word for word, without the page furniture; and `check` warns about sources that lost their breaks.
 
-Fixtures in tests/data/ingest/: three article pages with different site structures and their chrome, two PDFs
+Fixtures in tests/data/_ingest/ (a leading "_": shared data, not a check scenario): three article pages with different site structures and their chrome, two PDFs
 printed by Chromium from article.txt (make_pdfs.py made them), and pdftotext's reading of one of them.
 """
 
@@ -29,7 +29,7 @@ from studydeck.sources import read_source
 
 from .conftest import REPO
 
-DATA = Path(__file__).parent / "data" / "ingest"
+DATA = Path(__file__).parent / "data" / "_ingest"
 ARTICLE_TITLE, *ARTICLE = [p.strip() for p in (DATA / "article.txt").read_text(encoding="utf-8").split("\n\n")]
 
 
@@ -284,7 +284,7 @@ def server() -> Iterator[str]:
     page = (DATA / "news.html").read_bytes()
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+        def do_GET(self) -> None:
             if self.path == "/old":
                 self.send_response(301)
                 self.send_header("Location", "/story")
@@ -371,17 +371,17 @@ def bank_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, 
 
 def test_a_file_in_sources_that_is_not_a_source_gets_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     warnings = bank_with(tmp_path, monkeypatch, {"notes.txt": "Some text.\n", ".DS_Store": ""})
-    assert warnings == [
+    assert warnings == [(
         "sources/notes.txt:1:1: warning: not read: sources are '.md' files; rename it to 'notes.md' if it is "
         "already in studydeck's source format, or run 'studydeck source add sources/notes.txt' to make one from it"
-    ]
+    )]
 
 
 def test_a_very_long_paragraph_gets_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     body = " ".join(ARTICLE)  # 375 words run together
     warnings = bank_with(tmp_path, monkeypatch, {"long.md": f"---\ntitle: Long\n---\n\n{body}\n\nShort.\n"})
-    assert warnings == ["sources/long.md:5:1: warning: paragraph 1 has 375 words: paragraph breaks are probably "
-                        "missing (separate paragraphs with a blank line)"]
+    assert warnings == [("sources/long.md:5:1: warning: paragraph 1 has 375 words: paragraph breaks are probably "
+                         "missing (separate paragraphs with a blank line)")]
 
 
 def test_a_hard_wrapped_paragraph_that_runs_several_together_gets_a_warning(tmp_path: Path,
@@ -390,8 +390,8 @@ def test_a_hard_wrapped_paragraph_that_runs_several_together_gets_a_warning(tmp_
     wrapped_fine = "\n\n".join(textwrap.fill(p, 64) for p in ARTICLE[2:])
     source = f"---\ntitle: W\n---\n\n{run_together}\n\n{wrapped_fine}\n"
     warnings = bank_with(tmp_path, monkeypatch, {"wrapped.md": source})
-    assert warnings == ["sources/wrapped.md:5:1: warning: paragraph 1 has lines that end sentences short of the "
-                        "margin: paragraph breaks are probably missing (separate paragraphs with a blank line)"]
+    assert warnings == [("sources/wrapped.md:5:1: warning: paragraph 1 has lines that end sentences short of the "
+                         "margin: paragraph breaks are probably missing (separate paragraphs with a blank line)")]
 
 
 def test_the_repository_s_own_bank_stays_free_of_warnings() -> None:

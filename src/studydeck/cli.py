@@ -163,7 +163,8 @@ def source_add(document: str, project: Path, source_id: str | None) -> None:
     the front matter. An existing source is never overwritten."""
     from .ingest.add import add_source
 
-    path, result = add_source(document, project, source_id=source_id, stdin=sys.stdin.buffer if document == "-" else None)
+    stdin = sys.stdin.buffer if document == "-" else None
+    path, result = add_source(document, project, source_id=source_id, stdin=stdin)
     furniture = ", ".join(f"{count} {role}" for role, count in result.furniture.items())
     click.echo(f"wrote {path}: {result.paragraphs} paragraphs, {result.words} words"
                + (f" (also kept, not counted: {furniture})" if furniture else ""))

@@ -5,7 +5,8 @@
 Words are hyphenated as a typesetter would: every long word gets soft hyphens, the page is laid out, and the
 soft hyphens where a line broke become a hyphen and a line break, the others are removed (Chromium on Linux has
 no hyphenation dictionaries, and a soft hyphen left in the text reaches the PDF's text layer as a stray space).
-The PDFs are committed so that the tests need no browser; this script is how they were made.
+The PDFs are committed so that the tests need no browser; this script is how they were made. It also writes
+article-pdftotext.txt, poppler's `pdftotext` reading of article.pdf (no blank lines, form feeds between pages).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import html
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 HERE = Path(__file__).parent
@@ -84,6 +86,7 @@ def main() -> None:
             tab.pdf(path=str(HERE / f"{kind}.pdf"), prefer_css_page_size=True, print_background=True)
             tab.close()
         browser.close()
+    subprocess.run(["pdftotext", str(HERE / "article.pdf"), str(HERE / "article-pdftotext.txt")], check=True)
 
 
 if __name__ == "__main__":
