@@ -1,8 +1,9 @@
 """`studydeck source add`: saved web pages, PDFs, text and Markdown become sources whose body paragraphs match
 the original word for word, without the page furniture; and `check` warns about sources that lost their breaks.
 
-Fixtures in tests/data/_ingest/ (a leading "_": shared data, not a check scenario): three article pages with different site structures and their chrome, two PDFs
-printed by Chromium from article.txt (make_pdfs.py made them), and pdftotext's reading of one of them.
+Fixtures in tests/data/_ingest/ (a leading "_": shared data, not a check scenario): three article pages with
+different site structures and their chrome, two PDFs printed by Chromium from article.txt (make_pdfs.py made
+them), and pdftotext's reading of one of them.
 """
 
 from __future__ import annotations
