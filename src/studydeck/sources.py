@@ -57,7 +57,7 @@ def _not_sources(folder: Path, shown: str) -> list[Problem]:
                     f"'{path.stem}.md' if it is already in studydeck's source format, or run "
                     f"'studydeck source add {shown}/{path.name}' to make one from it", Severity.WARNING)
             for path in sorted(folder.iterdir())
-            if path.suffix != ".md" and path.is_file() and not path.name.startswith(".")]
+            if path.suffix != ".md" and path.is_file() and not path.name.startswith(".")] if folder.is_dir() else []
 
 
 def read_source(path: Path, shown: str, data: bytes | None = None) -> tuple[Source | None, list[Problem]]:
