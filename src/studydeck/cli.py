@@ -167,6 +167,31 @@ def _clock() -> Callable[[], datetime]:
     return lambda: when
 
 
+@cli.group()
+def source() -> None:
+    """Bring documents into a bank's sources/."""
+
+
+@source.command("add")
+@click.argument("document", metavar="FILE-OR-URL")
+@PROJECT
+@click.option("--id", "source_id", metavar="ID", help="The source's id and file name (default: from its title).")
+def source_add(document: str, project: Path, source_id: str | None) -> None:
+    """Turn a web page (saved .html or an http(s) URL), a PDF, a text or Markdown file, or '-' (standard input)
+    into PROJECT/sources/ID.md, ready to quote: the article's text without page furniture, its attribution in
+    the front matter. An existing source is never overwritten."""
+    from .ingest.add import add_source
+
+    stdin = sys.stdin.buffer if document == "-" else None
+    path, result = add_source(document, project, source_id=source_id, stdin=stdin)
+    furniture = ", ".join(f"{count} {role}" for role, count in result.furniture.items())
+    click.echo(f"wrote {path}: {result.paragraphs} paragraphs, {result.words} words"
+               + (f" (also kept, not counted: {furniture})" if furniture else ""))
+    for item in result.dropped:
+        click.echo(f"  dropped: {item}")
+    click.echo(f"next: check the text against the original, then quote it in questions.yaml as source '{result.id}'")
+
+
 def _print_source_stats(entry: SourceStats) -> None:
     kinds = ", ".join(f"{kind.value} {count}" for kind, count in sorted(entry.kinds.items(), key=lambda kv: kv[0].value))
     counted = len(entry.covered) + len(entry.uncovered)

@@ -6,6 +6,7 @@ A paragraph is plain text; `## ` starts a heading, lines starting `- ` make a li
 
 from __future__ import annotations
 
+import itertools
 import re
 import stat
 from collections.abc import Iterator
@@ -17,7 +18,8 @@ from .model import Paragraph, Role, Source
 from .yamltree import BOOL, INT, NULL, Value, YamlSyntaxError, parse
 
 _MARKER = re.compile(r"^\[(caption|byline|standfirst|note)\]\s*")
-_META_KEYS = {"title", "authors", "publication", "year", "url"}
+_META_KEYS = {"title", "authors", "publication", "year", "url", "date", "retrieved"}
+_LONG_PARAGRAPH = 300  # words: longer text paragraphs have probably lost their breaks
 SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
@@ -32,7 +34,16 @@ def load_sources(folder: Path, shown: str) -> tuple[dict[str, Source], list[Prob
         problems += [p for p in found if p is not None]
         if source is not None:
             sources[source.id] = source
-    return sources, problems
+    return sources, problems + _not_sources(folder, shown)
+
+
+def _not_sources(folder: Path, shown: str) -> list[Problem]:
+    """A warning for each file in sources/ that is not read because it is not `*.md`."""
+    return [Problem(f"{shown}/{path.name}", 1, 1, f"not read: sources are '.md' files; rename it to "
+                    f"'{path.stem}.md' if it is already in studydeck's source format, or run "
+                    f"'studydeck source add {shown}/{path.name}' to make one from it", Severity.WARNING)
+            for path in sorted(folder.iterdir())
+            if path.suffix != ".md" and path.is_file() and not path.name.startswith(".")] if folder.is_dir() else []
 
 
 # A source is an article: far below this. A larger file is refused rather than read whole into memory.
@@ -72,6 +83,7 @@ def read_source(path: Path, shown: str, data: bytes) -> tuple[Source | None, lis
         problems.append(Problem(shown, len(lines) or 1, 1, "the source has no text after its front matter"))
     if any(p.severity is Severity.ERROR for p in problems):
         return None, problems
+    problems += _missing_breaks(lines, paragraphs, shown)
     source = Source(
         id=path.stem,
         title=str(meta.get("title", path.stem)),
@@ -83,6 +95,23 @@ def read_source(path: Path, shown: str, data: bytes) -> tuple[Source | None, lis
         path=shown,
     )
     return source, problems
+
+
+def _missing_breaks(lines: list[str], paragraphs: tuple[Paragraph, ...], shown: str) -> list[Problem]:
+    """Warnings for text paragraphs that look like several run together."""
+    from .ingest.reflow import missing_breaks
+
+    problems = []
+    for p in paragraphs:
+        if p.role is not Role.TEXT:
+            continue
+        words = len(p.text.split())
+        block = list(itertools.takewhile(str.strip, lines[p.line - 1:]))
+        if words > _LONG_PARAGRAPH or missing_breaks(block):
+            why = f"has {words} words" if words > _LONG_PARAGRAPH else "has lines that end sentences short of the margin"
+            problems.append(Problem(shown, p.line, 1, f"paragraph {p.number} {why}: paragraph breaks are probably "
+                                    "missing (separate paragraphs with a blank line)", Severity.WARNING))
+    return problems
 
 
 def _front_matter(lines: list[str], shown: str) -> tuple[dict[str, Any], int, list[Problem]]:
