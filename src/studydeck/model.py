@@ -132,7 +132,8 @@ class Choice:
 class Question:
     """One authored question. Which fields are set depends on `kind`:
 
-    - basic, reversed, type-in: `prompt` and `answer` (`accept` lists other answers a type-in takes);
+    - basic, reversed, type-in: `prompt` and `answer` (`accept` lists other answers a type-in takes, `tolerance`
+      how far from a numeric answer a typed number may be);
     - cloze: `prompt` holds the text with `{{c1::...}}` deletions;
     - choice: `prompt` and `choices` (one or several correct);
     - true-false: `prompt` is the statement and `truth` its value.
@@ -148,6 +149,7 @@ class Question:
     choices: tuple[Choice, ...] = ()
     truth: bool | None = None
     accept: tuple[str, ...] = ()
+    tolerance: str | None = None  # type-in: how far a typed number may be from the answer, as written ("0.1", "5%")
     explanation: str = ""
     tags: tuple[str, ...] = ()
     paragraphs: tuple[int, ...] = ()
@@ -161,7 +163,7 @@ class Question:
     def __post_init__(self) -> None:
         if not self.digest:
             content = (self.id, self.kind.value, self.source, self.passage, self.prompt, self.answer,
-                       tuple((c.text, c.correct) for c in self.choices), self.truth, self.accept, self.explanation,
+                       tuple((c.text, c.correct) for c in self.choices), self.truth, self.accept, self.tolerance, self.explanation,
                        self.tags, self.paragraphs)
             digest = hashlib.blake2b(repr(content).encode("utf-8"), digest_size=16).hexdigest()
             object.__setattr__(self, "digest", digest)

@@ -18,6 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from .. import cloze
+from ..answers import describe_tolerance
 from ..build import BuildContext, Rendered
 from ..cache import Memo, citation_key
 from ..errors import TemplateError
@@ -30,6 +31,7 @@ from .text import inline, inline_html, plain, quote_html
 TEMPLATE = "selftest.html.jinja"
 STYLE = "selftest/style.css"
 SCRIPT = "selftest/script.js"
+ANSWERS = "answers.js"
 # A gap's place in a cloze text while the text around it goes through Markdown; private-use characters
 # that Markdown leaves alone and that authored text is stripped of first.
 _GAP_OPEN, _GAP_CLOSE = "\ue000", "\ue001"
@@ -62,7 +64,8 @@ def page_context(bank: Bank, env: jinja2.Environment, memo: Memo | None = None, 
     if data is None:
         data = Markup("".join(_page_json(bank, memo or Memo())))
     filters = page_data(bank, with_questions=False)
-    script = _verbatim(env, SCRIPT)
+    # The answer-checking rule comes first: the page's script and Anki's type-in cards share it.
+    script = _verbatim(env, ANSWERS) + "\n" + _verbatim(env, SCRIPT)
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
     return {
         "title": bank.title,
@@ -149,7 +152,10 @@ def _free_recall(question: Question) -> dict[str, Any]:
 
 
 def _type_in(question: Question) -> dict[str, Any]:
-    return {"answer": inline_html(question.answer), "accept": [plain(a) for a in (question.answer, *question.accept)]}
+    data = {"answer": inline_html(question.answer), "accept": [plain(a) for a in (question.answer, *question.accept)]}
+    if question.tolerance:  # only when given: the page's data stays small
+        data.update(tolerance=question.tolerance, tolerance_shown=describe_tolerance(question.tolerance))
+    return data
 
 
 def _choice(question: Question) -> dict[str, Any]:
