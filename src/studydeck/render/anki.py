@@ -29,6 +29,7 @@ from ..build import BuildContext, Rendered
 from ..cache import Memo, citation_key
 from ..model import Bank, Kind, Question, Source
 from ..write import Output
+from . import anki_typein
 from .text import inline, inline_html, quote_html
 
 # Chosen once and kept forever: Anki finds our note types by these ids.
@@ -179,7 +180,8 @@ class _Templates:
         return path.read_text(encoding="utf-8")
 
     def card(self, stem: str, side: str) -> str:
-        return self.read(f"{stem}.{side}.html").replace("<!--source-->", self.read("source.html"))
+        html = self.read(f"{stem}.{side}.html").replace("<!--source-->", self.read("source.html"))
+        return html.replace(anki_typein.CHECK_MARKER, anki_typein.card_script(self.read))
 
 
 class _Model(genanki.Model):
@@ -270,8 +272,9 @@ def note_fields(question: Question, source: Source) -> list[str]:
     if question.kind is Kind.TRUE_FALSE:
         return [prompt, "True" if question.truth else "False", *tail]
     if question.kind is Kind.TYPE_IN:
-        # Anki compares the typed text with this field, so it stays plain text.
-        return [prompt, str(escape(question.answer)), *tail]
+        # Anki compares the typed text with the answer field; the card's script reads the other accepted answers.
+        tail[0] = anki_typein.accepted_html(question) + tail[0]
+        return [prompt, anki_typein.answer_field(question), *tail]
     return [prompt, inline_html(question.answer), *tail]
 
 
