@@ -25,6 +25,7 @@ from .conftest import DATA, copy_case
 
 if TYPE_CHECKING:  # imported before anki.collection, anki.cards is a circular import
     from anki.cards import Card
+    from anki.notes import NoteId
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
@@ -56,7 +57,7 @@ class Learner:
     """A collection with the `_typed` bank's deck imported, and each question's note id."""
 
     col: Collection
-    notes: dict[str, int]
+    notes: dict[str, NoteId]
 
     def card(self, qid: str) -> Card:
         return self.col.get_note(self.notes[qid]).cards()[0]
@@ -117,9 +118,12 @@ def test_the_card_accepts_every_accepted_answer(learner: Learner, page: Page, qi
     verdict = page.locator("#studydeck-verdict")
     assert verdict.text_content() == ("✔ Right" if right else "✘ Not quite")
     assert verdict.get_attribute("class") == f"verdict {'right' if right else 'wrong'}"
-    if right:  # shown as right, with the answer beside it
+    if right:  # shown as right, with the answer below it when it was another accepted form
         assert page.locator("#typeans").inner_text() == typed
         assert page.locator("#typeans .typeBad").count() == 0
+        answer = learner.card(qid).note()["Answer"]
+        shown = page.locator("#typeans + .hint")
+        assert shown.all_inner_texts() == ([] if typed == answer else [f"Answer: {answer}"])
 
 
 @pytest.mark.browser

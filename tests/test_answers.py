@@ -4,11 +4,15 @@ Anki cards (JavaScript, run in Chromium) agree with the table in tests/data/answ
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import sys
 from collections.abc import Iterator
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
+import pexpect
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
@@ -95,3 +99,48 @@ def test_a_tolerance_is_a_non_negative_number_or_percentage(text: str) -> None:
 def test_anything_else_is_no_tolerance(text: str) -> None:
     with pytest.raises(ValueError):
         tolerance(text)
+
+
+@pytest.mark.browser
+def test_the_self_test_page_checks_typed_answers_with_the_rule(page: Page) -> None:
+    # The page asks the bank's four type-in questions in order; each answer needs the new rule to count.
+    for typed in ["II", "the moon", "0.5", "25"]:
+        page.fill("#typed", typed)
+        page.click("#check")
+        assert page.text_content(".verdict") == "✔ Right!", typed
+        page.click("#next")
+    assert page.text_content("#final-score") == "You got 4 of 4 right (100%)."
+
+
+@pytest.mark.browser
+def test_the_self_test_page_says_what_else_is_accepted(page: Page) -> None:
+    page.click("text=Start again")
+    for typed in ["three", "the Sun", "12", "26 hours"]:
+        page.fill("#typed", typed)
+        page.click("#check")
+        assert page.text_content(".verdict") == "✘ Not quite.", typed
+        hints = page.locator("#feedback .hint").all_inner_texts()
+        if typed == "three":
+            assert hints == ["Also accepted: 2; II"]
+        if typed == "26 hours":
+            assert hints == ["Also accepted: 24", "Numbers within ±5% of the answer are accepted."]
+        page.click("#next")
+
+
+def test_the_quiz_checks_typed_answers_with_the_rule(tmp_path: Path) -> None:
+    project = copy_case("_typed", tmp_path / "typed")
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")} | {"NO_COLOR": "1"}
+    child = pexpect.spawn(sys.executable, ["-m", "studydeck", "quiz", str(project), "--progress",
+                                           str(tmp_path / "progress.sqlite3")],
+                          env=env, encoding="utf-8", dimensions=(40, 250), timeout=10)
+    for typed, verdict in [("II", "✔ Right."), ("the moon", "✔ Right."), ("12", "✘ Not quite."), ("25", "✔ Right.")]:
+        child.expect_exact("Your answer > ")
+        child.sendline(typed)
+        child.expect_exact(verdict)
+        if typed == "25":
+            child.expect_exact("Numbers within ±5% of the answer are accepted.")
+        child.expect_exact("] > ")
+        child.sendline("q" if typed == "25" else "")  # q: stop before the missed card comes back
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
