@@ -47,6 +47,7 @@ _DIGITS = frozenset("0123456789")
 _NUMBER = re.compile(r"([$€£¥₹₩₽¢])?([+-])?(?:([0-9]+)/([0-9]+)|([0-9][0-9., ]*[0-9]|[0-9]|\.[0-9]+)"
                      r"(?:e([+-]?[0-9]{1,3}))?)(.*)", re.DOTALL)
 _NOT_A_UNIT = frozenset("0123456789.,/+-^*:=")
+_MAX_DIGITS = 100  # longer is no answer to compute with (and Python refuses to read over 4300 digits)
 
 
 def key(text: str) -> str:
@@ -132,7 +133,7 @@ def number(text: str) -> Number | None:
     if not match:
         return None
     currency, sign, numerator, denominator, decimal, exponent, unit = match.groups()
-    if unit and unit[0] in _NOT_A_UNIT:
+    if (unit and unit[0] in _NOT_A_UNIT) or len(decimal or numerator + denominator) > _MAX_DIGITS:
         return None
     if numerator is not None:
         if int(denominator) == 0:

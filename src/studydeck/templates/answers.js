@@ -14,6 +14,7 @@ var studydeckAnswers = (function () {
   var AROUND = ".,;:!?\u00a1\u00bf\"'*_`\u3002\u3001\u300c\u300d\u300e\u300f";  // dropped around an answer
   var BEFORE_SPACE = ",;:.!?";  // dropped inside an answer when a space follows
   var NOT_A_UNIT = "0123456789.,/+-^*:=";
+  var MAX_DIGITS = 100;  // longer is no answer to compute with
   var MARK = /^\p{Mn}$/u, LATIN = /^\p{Script=Latin}$/u, LETTER = /^\p{L}$/u, DIGIT = /^[0-9]$/;
   var NUMBER = /^([$€£¥₹₩₽¢])?([+-])?(?:([0-9]+)\/([0-9]+)|([0-9][0-9., ]*[0-9]|[0-9]|\.[0-9]+)(?:e([+-]?[0-9]{1,3}))?)([\s\S]*)$/;
   var SPACED = /^[0-9]{1,3}( [0-9]{3})+([.,][0-9]+)?$/;
@@ -76,7 +77,7 @@ var studydeckAnswers = (function () {
     var m = NUMBER.exec(key(text));
     if (!m || !HAS_BIGINT) return null;
     var currency = m[1] || "", sign = m[2], unit = m[7], value;
-    if (unit && NOT_A_UNIT.indexOf(unit[0]) >= 0) return null;
+    if ((unit && NOT_A_UNIT.indexOf(unit[0]) >= 0) || (m[5] || m[3] + m[4]).length > MAX_DIGITS) return null;
     if (m[3] !== undefined) {
       if (big(m[4]) === BigInt(0)) return null;
       value = { n: big(m[3]), d: big(m[4]) };
