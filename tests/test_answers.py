@@ -16,7 +16,7 @@ import pexpect
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from studydeck.answers import key, matches, number, tolerance
+from studydeck.answers import key, matches, number, parse_tolerance
 from studydeck.build import BuildOptions, build
 from studydeck.render.text import plain
 
@@ -92,13 +92,13 @@ def _reduced(js_number: list[str] | None) -> list[str] | None:
 
 @pytest.mark.parametrize("text", ["0.1", "5%", "5 %", "0", "1/10", "0,5"])
 def test_a_tolerance_is_a_non_negative_number_or_percentage(text: str) -> None:
-    assert tolerance(text).amount >= 0
+    assert parse_tolerance(text).amount >= 0
 
 
 @pytest.mark.parametrize("text", ["-1", "+1", "a little", "5 kg", "$1", ""])
 def test_anything_else_is_no_tolerance(text: str) -> None:
     with pytest.raises(ValueError):
-        tolerance(text)
+        parse_tolerance(text)
 
 
 @pytest.mark.browser

@@ -197,7 +197,7 @@ class Tolerance:
         return abs(typed - answer) <= limit
 
 
-def tolerance(text: str) -> Tolerance:
+def parse_tolerance(text: str) -> Tolerance:
     """A `tolerance:` as written (`0.1`, `5%`); ValueError if it is not a non-negative number or percentage."""
     parsed = number(text)
     if parsed is None or parsed.value < 0 or parsed.currency or parsed.unit not in ("", "%") or \
@@ -227,7 +227,7 @@ def matches(typed: str, accepted: Iterable[str], tolerance: str | None = None) -
 
 
 def _tolerance(text: str | None) -> Tolerance:
-    return Tolerance(Fraction(0), relative=False) if text is None else tolerance(text)
+    return Tolerance(Fraction(0), relative=False) if text is None else parse_tolerance(text)
 
 
 def _same_number(typed: Number, answer: Number, margin: Tolerance) -> bool:

@@ -108,7 +108,7 @@ def _tolerance(sources: Mapping[str, Source], question: Question) -> Iterator[Pr
     if question.tolerance is None:
         return
     try:
-        answers.tolerance(question.tolerance)
+        answers.parse_tolerance(question.tolerance)
     except ValueError:
         yield _problem(question, "tolerance", f"tolerance {question.tolerance!r} must be a non-negative number "
                        "such as 0.1 or a percentage such as 5%")
