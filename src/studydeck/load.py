@@ -27,7 +27,7 @@ _COMMON = {"id", "kind", "source", "passage", "explanation", "tags"}
 _KEYS = {
     Kind.BASIC: {"question", "answer"},
     Kind.REVERSED: {"question", "answer"},
-    Kind.TYPE_IN: {"question", "answer", "accept"},
+    Kind.TYPE_IN: {"question", "answer", "accept", "tolerance"},
     Kind.CLOZE: {"text"},
     Kind.CHOICE: {"question", "choices", "answer"},
     Kind.TRUE_FALSE: {"question", "answer"},
@@ -171,7 +171,9 @@ class _Reader:
             return {"truth": fields.truth()}
         if kind is Kind.CLOZE:
             return {}
-        extra: dict[str, Any] = {"accept": fields.text_list("accept")} if kind is Kind.TYPE_IN else {}
+        extra: dict[str, Any] = {}
+        if kind is Kind.TYPE_IN:
+            extra = {"accept": fields.text_list("accept"), "tolerance": fields.text("tolerance")}
         return {"answer": fields.text("answer", required=True) or "", **extra}
 
     def paragraphs(self, source_id: str, passage: str) -> tuple[int, ...]:

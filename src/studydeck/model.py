@@ -121,7 +121,8 @@ class Choice:
 class Question:
     """One authored question. Which fields are set depends on `kind`:
 
-    - basic, reversed, type-in: `prompt` and `answer` (`accept` lists other answers a type-in takes);
+    - basic, reversed, type-in: `prompt` and `answer` (`accept` lists other answers a type-in takes, `tolerance`
+      how far from a numeric answer a typed number may be);
     - cloze: `prompt` holds the text with `{{c1::...}}` deletions;
     - choice: `prompt` and `choices` (one or several correct);
     - true-false: `prompt` is the statement and `truth` its value.
@@ -137,6 +138,7 @@ class Question:
     choices: tuple[Choice, ...] = ()
     truth: bool | None = None
     accept: tuple[str, ...] = ()
+    tolerance: str | None = None  # type-in: how far a typed number may be from the answer, as written ("0.1", "5%")
     explanation: str = ""
     tags: tuple[str, ...] = ()
     paragraphs: tuple[int, ...] = ()

@@ -25,7 +25,7 @@ import click
 from fsrs import Card, Rating, Scheduler
 
 from . import cloze
-from .answers import matches
+from .answers import describe_tolerance, matches
 from .model import Bank, Kind, Question
 from .progress import Progress, default_path
 from .render.text import plain
@@ -197,6 +197,8 @@ class Session:
         self.term.say(f"Answer: {answer_text(item)}", "bold")
         if question.kind is Kind.TYPE_IN and question.accept:
             self.term.say(f"Also accepted: {'; '.join(plain(a) for a in question.accept)}")
+        if question.kind is Kind.TYPE_IN and question.tolerance:
+            self.term.say(f"Numbers within {describe_tolerance(question.tolerance)} of the answer are accepted.")
         if question.explanation:
             self.term.say(plain(question.explanation))
         self.term.say(f"“{' '.join(question.passage.split())}”", indent="  ")
@@ -272,7 +274,7 @@ def _ask_true_false(term: Terminal, item: Item) -> bool:
 def _ask_type_in(term: Terminal, item: Item) -> bool:
     term.say(plain(item.question.prompt), "bold")
     reply = term.ask("Your answer > ")
-    return matches(reply, (item.question.answer, *item.question.accept))
+    return matches(reply, (item.question.answer, *item.question.accept), item.question.tolerance)
 
 
 def _ask_cloze(term: Terminal, item: Item) -> bool:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 
-from . import cloze
+from . import answers, cloze
 from .errors import Problem, Severity
 from .ground import SourceIndex, normalize
 from .model import Bank, Kind, Question, Source
+from .render.text import plain
 
 Rule = Callable[[Mapping[str, Source], Question], Iterator[Problem]]
 
@@ -96,10 +97,24 @@ def _type_in(sources: Mapping[str, Source], question: Question) -> Iterator[Prob
                        "exactly; use kind: basic", Severity.WARNING)
 
 
+def _tolerance(sources: Mapping[str, Source], question: Question) -> Iterator[Problem]:
+    if question.tolerance is None:
+        return
+    try:
+        answers.parse_tolerance(question.tolerance)
+    except ValueError:
+        yield _problem(question, "tolerance", f"tolerance {question.tolerance!r} must be a non-negative number "
+                       "such as 0.1 or a percentage such as 5%")
+        return
+    if answers.number(plain(question.answer)) is None:
+        yield _problem(question, "tolerance", f"a tolerance needs a numeric answer such as 1.5 or '5 kg'; "
+                       f"{question.answer!r} is not a number")
+
+
 def _tags(sources: Mapping[str, Source], question: Question) -> Iterator[Problem]:
     for tag in question.tags:
         if re.search(r'["\x00-\x1f]', tag):
             yield _problem(question, "tags", f"tag {tag!r} contains a quote or control character")
 
 
-RULES: list[Rule] = [_unknown_source, _short_passage, _cloze, _choices, _type_in, _tags]
+RULES: list[Rule] = [_unknown_source, _short_passage, _cloze, _choices, _type_in, _tolerance, _tags]

@@ -25,6 +25,7 @@ from markupsafe import escape
 
 from .. import cloze
 from ..model import Bank, Kind, Question, Source
+from . import anki_typein
 from .base import Output, Rendered, RenderOptions
 from .fields import Gap, QuestionHtml
 from .text import inline_html
@@ -182,7 +183,8 @@ class _Templates:
         return path.read_text(encoding="utf-8")
 
     def card(self, stem: str, side: str) -> str:
-        return self.read(f"{stem}.{side}.html").replace("<!--source-->", self.read("source.html"))
+        html = self.read(f"{stem}.{side}.html").replace("<!--source-->", self.read("source.html"))
+        return html.replace(anki_typein.CHECK_MARKER, anki_typein.card_script(self.read))
 
 
 class _Model(genanki.Model):  # type: ignore[misc]
@@ -262,8 +264,9 @@ def note_fields(question: Question, html: QuestionHtml) -> list[str]:
     if question.kind is Kind.TRUE_FALSE:
         return [html.prompt, html.answer, *tail]
     if question.kind is Kind.TYPE_IN:
-        # Anki compares the typed text with this field, so it stays plain text.
-        return [html.prompt, str(escape(question.answer)), *tail]
+        # Anki compares the typed text with the answer field; the card's script reads the other accepted answers.
+        tail[0] = anki_typein.accepted_html(question) + tail[0]
+        return [html.prompt, anki_typein.answer_field(question), *tail]
     return [html.prompt, html.answer, *tail]
 
 

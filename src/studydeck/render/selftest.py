@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 import jinja2
 from markupsafe import Markup
 
+from ..answers import describe_tolerance
 from ..errors import TemplateError
 from ..model import Bank, Kind, Question, Source
 from . import templating
@@ -28,6 +29,7 @@ from .text import inline
 TEMPLATE = "selftest.html.jinja"
 STYLE = "selftest/style.css"
 SCRIPT = "selftest/script.js"
+ANSWERS = "answers.js"
 _DATA = templating.PLACEHOLDER + "studydeck: the question data\ue001"  # where it goes while the page is written
 _JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))  # json.dumps makes one per call
 # Applied with chained str.replace: str.translate falls back to a slow per-character path on non-ASCII text.
@@ -57,7 +59,8 @@ def page_context(bank: Bank, fields: Mapping[str, QuestionHtml], env: jinja2.Env
     if data is None:
         data = Markup("".join(_page_json(bank, fields)))
     filters = page_data(bank, fields, with_questions=False)
-    script = _verbatim(env, SCRIPT)
+    # The answer-checking rule comes first: the page's script and Anki's type-in cards share it.
+    script = _verbatim(env, ANSWERS) + "\n" + _verbatim(env, SCRIPT)
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
     return {
         "title": bank.title,
@@ -135,6 +138,8 @@ def question_data(question: Question, html: QuestionHtml) -> dict[str, Any]:
     }
     if question.kind is Kind.TYPE_IN:
         data["accept"] = list(html.accept)
+        if question.tolerance:  # only when given: the page's data stays small
+            data.update(tolerance=question.tolerance, tolerance_shown=describe_tolerance(question.tolerance))
     elif question.kind is Kind.CHOICE:
         data["choices"] = list(html.choices)
         data["correct"] = [i for i, c in enumerate(question.choices) if c.correct]

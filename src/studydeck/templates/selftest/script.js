@@ -23,14 +23,9 @@
     try { window.localStorage.setItem(KEY, JSON.stringify(state)); } catch (e) { /* private mode: keep in memory */ }
   }
 
-  // ---- answer checking: keep in step with studydeck/answers.py `key`
-  function answerKey(text) {
-    var kept = text.toLowerCase().normalize("NFKD").replace(/[^\p{L}\p{N}]/gu, "");
-    return kept || text.trim().toLowerCase();
-  }
-  function accepted(typed, answers) {
-    var key = answerKey(typed);
-    return typed.trim() !== "" && answers.some(function (a) { return answerKey(a) === key; });
+  // ---- answer checking: the rule is studydeckAnswers (templates/answers.js, the same as studydeck/answers.py)
+  function accepted(typed, answers, tolerance) {
+    return studydeckAnswers.matches(typed, answers, tolerance || null);
   }
 
   // ---- building the page
@@ -196,7 +191,7 @@
       return (mine[0] === 0) === q.truth;
     },
     "type-in": function (q) {
-      var input = $("typed"), right = accepted(input.value, q.accept);
+      var input = $("typed"), right = accepted(input.value, q.accept, q.tolerance);
       input.classList.add(right ? "is-right" : "is-wrong");
       return right;
     },
@@ -272,6 +267,9 @@
     box.append(h("p", { "class": "answer" }, h("span", { "class": "label", text: "Answer: " }), trusted("span", {}, q.answer)));
     if (q.kind === "type-in" && q.accept.length > 1) {
       box.append(h("p", { "class": "hint", text: "Also accepted: " + q.accept.slice(1).join("; ") }));
+    }
+    if (q.kind === "type-in" && q.tolerance) {
+      box.append(h("p", { "class": "hint", text: "Numbers within " + q.tolerance_shown + " of the answer are accepted." }));
     }
     if (q.explanation) box.append(trusted("div", { "class": "explanation" }, q.explanation));
     box.append(h("figure", { "class": "source" },
