@@ -194,6 +194,7 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
         for name in sorted(files):
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
+            # A name ending in "/" is a folder (Canvas's packages have an empty one).
+            info.external_attr = (0o40755 << 16) | 0x10 if name.endswith("/") else 0o100644 << 16
             archive.writestr(info, files[name])
     return buffer.getvalue()
