@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Chromium prints the worksheets and drives the self-test page; poppler reads the PDFs back;
-# Noto CJK prints the Japanese in the sources.
-packages=(chromium poppler-utils fonts-noto-cjk)
+# Noto CJK prints the Japanese in the sources; Node and npm install the QTI 3 player the LMS tests use.
+packages=(chromium poppler-utils fonts-noto-cjk nodejs npm)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
@@ -20,4 +20,6 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[test]"
+# The QTI 3 player (@citolab/qti-components), at the version package-lock.json fixes.
+(cd tests/qti-player && npm ci --no-audit --no-fund --loglevel=error)
 exec .venv/bin/python -m pytest "$@"
