@@ -4,7 +4,6 @@ the @citolab/qti-components player in Chromium, text2qti's own packages, and Moo
 from __future__ import annotations
 
 import functools
-from html import unescape
 import http.server
 import io
 import re
@@ -14,6 +13,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -171,7 +171,7 @@ def player_site(tmp_path_factory: pytest.TempPathFactory, bank: Bank) -> Iterato
         (site / name).write_bytes(data)
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
@@ -462,7 +462,7 @@ def _check_moodle_question(got: MoodleQuestion, question: Question) -> None:
         if question.multiple_answers:  # a wrong tick takes away everything
             assert all(f == -100 for f in fractions if f <= 0)
     elif question.kind is Kind.TRUE_FALSE:
-        assert dict((t, float(f)) for f, t in got.answers) == {"true": 100 * bool(question.truth),
+        assert {t: float(f) for f, t in got.answers} == {"true": 100 * bool(question.truth),
                                                                "false": 100 * (not question.truth)}
     elif question.kind is Kind.TYPE_IN:
         assert got.extra["usecase"] == "0"
