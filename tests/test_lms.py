@@ -218,7 +218,7 @@ def _answer(page: Any, question: Question, right: bool) -> None:
         else:
             picks = [f"C{i}" for i, c in enumerate(question.choices, 1) if c.correct == right]
         for pick in picks:
-            stage.locator(f'qti-simple-choice[identifier="{pick}"]').click()
+            stage.locator(f'qti-simple-choice[identifier="{pick}"]').click(force=True)  # a real click; no wait for the choice's hover animation
     elif question.kind is Kind.TYPE_IN:
         # The last accepted answer in capitals: every answer counts, whatever its case.
         typed = type_in_answers(question)[-1].upper() if right else "not the answer"
