@@ -23,7 +23,8 @@ import studydeck
 from studydeck import cloze
 from studydeck.model import Bank, Choice, Kind, Paragraph, Question, Role, Source
 from studydeck.render import moodle, qti3, qti12
-from studydeck.render.lms import FormatError, identifier, lms_outputs, type_in_answers
+from studydeck.render.fields import html_fields
+from studydeck.render.lms import FormatError, identifier, lms_outputs
 from studydeck.render.text import plain
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,9 +75,9 @@ def unzip(data: bytes) -> dict[str, bytes]:
 
 
 def test_default_bank_exports_to_every_format_the_same_bytes_twice(bank: Bank) -> None:
-    first = lms_outputs(bank, bank.questions, ["qti3", "qti12", "moodle"])
+    first = lms_outputs(bank, html_fields(bank), bank.questions, ["qti3", "qti12", "moodle"])
     assert sorted(first) == ["nato-japan-moodle.xml", "nato-japan-qti12.zip", "nato-japan-qti3.zip"]
-    assert lms_outputs(bank, bank.questions, ["moodle", "qti12", "qti3"]) == first
+    assert lms_outputs(bank, html_fields(bank), bank.questions, ["moodle", "qti12", "qti3"]) == first
     for name, data in first.items():
         files = unzip(data) if name.endswith(".zip") else {name: data}
         for member, content in files.items():
@@ -90,7 +91,7 @@ def test_default_bank_exports_to_every_format_the_same_bytes_twice(bank: Bank) -
 
 def test_an_unknown_format_is_named() -> None:
     with pytest.raises(FormatError) as caught:
-        lms_outputs(small_bank(), small_bank().questions, ["qti3", "scorm"])
+        lms_outputs(small_bank(), html_fields(small_bank()), small_bank().questions, ["qti3", "scorm"])
     assert "unknown format 'scorm'" in str(caught.value)
 
 
@@ -104,7 +105,7 @@ def test_identifiers_are_valid_xml_names_and_distinct_even_for_odd_ids() -> None
 
 def test_awkward_text_stays_text_in_every_format() -> None:
     tiny = small_bank()
-    outputs = lms_outputs(tiny, tiny.questions, ["qti3", "qti12", "moodle"])
+    outputs = lms_outputs(tiny, html_fields(tiny), tiny.questions, ["qti3", "qti12", "moodle"])
     item = unzip(outputs["tiny-qti3.zip"])[f"items/{identifier(tiny, tiny.questions[0])}.xml"]
     root = ET.fromstring(item)
     body = root.find(f"{QTI3}qti-item-body")
@@ -122,7 +123,7 @@ def test_awkward_text_stays_text_in_every_format() -> None:
 
 
 def test_qti3_package_has_a_manifest_a_test_and_an_item_per_question(bank: Bank) -> None:
-    files = unzip(qti3.render(bank, bank.questions)["nato-japan-qti3.zip"])
+    files = unzip(qti3.render(bank, html_fields(bank), bank.questions)["nato-japan-qti3.zip"])
     manifest = ET.fromstring(files["imsmanifest.xml"])
     assert manifest.tag == f"{CP3}manifest"
     assert "imsqtiv3p0p1_imscpv1p2_v1p0.xsd" in manifest.get("{http://www.w3.org/2001/XMLSchema-instance}schemaLocation", "")
@@ -166,7 +167,7 @@ def player_site(tmp_path_factory: pytest.TempPathFactory, bank: Bank) -> Iterato
     shutil.copy(library / "cdn" / "index.js", site / "index.js")
     shutil.copy(library / "dist" / "item.css", site / "item.css")
     shutil.copy(PLAYER / "player.html", site / "player.html")
-    for name, data in unzip(qti3.render(bank, bank.questions)["nato-japan-qti3.zip"]).items():
+    for name, data in unzip(qti3.render(bank, html_fields(bank), bank.questions)["nato-japan-qti3.zip"]).items():
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_bytes(data)
 
@@ -221,7 +222,7 @@ def _answer(page: Any, question: Question, right: bool) -> None:
             stage.locator(f'qti-simple-choice[identifier="{pick}"]').click(force=True)  # a real click; no wait for the choice's hover animation
     elif question.kind is Kind.TYPE_IN:
         # The last accepted answer in capitals: every answer counts, whatever its case.
-        typed = type_in_answers(question)[-1].upper() if right else "not the answer"
+        typed = accepted(question)[-1].upper() if right else "not the answer"
         _type(stage.locator("qti-text-entry-interaction input"), typed)
     elif question.kind is Kind.CLOZE:
         gaps = cloze.deletions(question.prompt)
@@ -267,7 +268,7 @@ def test_every_default_item_scores_full_marks_and_zero_in_a_real_qti3_player(ban
                     typed = plain(question.answer) if right else "no idea"
                     ok = outcome["RESPONSE"] == typed and all(outcome[k] == v for k, v in expected.items())
                 else:
-                    full = str(qti3.max_score(question))
+                    full = str(len(cloze.deletions(question.prompt)) if question.kind is Kind.CLOZE else 1)
                     expected = {"SCORE": full if right else "0", "FEEDBACK": "correct" if right else "incorrect"}
                     ok = all(outcome[k] == v for k, v in expected.items()) and outcome["MAXSCORE"] == full
                 shown = page.evaluate(SHOWN)
@@ -297,7 +298,7 @@ def text2qti_markdown(bank: Bank, questions: list[Question]) -> str:
         elif question.kind is Kind.TRUE_FALSE:
             lines += [f"{'*' if question.truth else ''}a) True", f"{'' if question.truth else '*'}b) False"]
         elif question.kind is Kind.TYPE_IN:
-            lines += [f"*   {answer}" for answer in type_in_answers(question)]
+            lines += [f"*   {answer}" for answer in accepted(question)]
         else:
             lines.append("____")
         lines.append("")
@@ -347,6 +348,11 @@ def canvas_items(package: bytes) -> tuple[dict[str, bytes], list[Canvas]]:
     return files, items
 
 
+def accepted(question: Question) -> list[str]:
+    """What a type-in question accepts, as the bank says it: its answer and `accept`, as plain text."""
+    return list(dict.fromkeys(a for a in (plain(t) for t in (question.answer, *question.accept)) if a))
+
+
 def _plain_html(html: str) -> str:
     """The text of an HTML fragment (a choice's mattext)."""
     return unescape(re.sub(r"<[^>]*>", "", html)).strip()
@@ -354,7 +360,7 @@ def _plain_html(html: str) -> str:
 
 def test_canvas_quiz_matches_text2qti_for_the_same_questions(bank: Bank) -> None:
     questions = [q for q in bank.questions if q.kind is not Kind.CLOZE]  # text2qti has no cloze
-    ours_files, ours = canvas_items(qti12.render(bank, questions)["nato-japan-qti12.zip"])
+    ours_files, ours = canvas_items(qti12.render(bank, html_fields(bank), questions)["nato-japan-qti12.zip"])
     theirs_files, theirs = canvas_items(text2qti_package(text2qti_markdown(bank, questions)))
     assert len(ours) == len(theirs) == len(questions)
     for mine, reference, question in zip(ours, theirs, questions):
@@ -387,7 +393,7 @@ def test_canvas_cloze_is_fill_in_multiple_blanks_with_a_blank_per_gap(bank: Bank
     questions = [q for q in bank.questions if q.kind is Kind.CLOZE] + [small_bank().questions[4]]
     tiny = small_bank()
     for source_bank, question in [(bank, q) for q in questions[:-1]] + [(tiny, questions[-1])]:
-        files, (item,) = canvas_items(qti12.render(source_bank, [question])[f"{source_bank.name}-qti12.zip"])
+        files, (item,) = canvas_items(qti12.render(source_bank, html_fields(source_bank), [question])[f"{source_bank.name}-qti12.zip"])
         gaps = cloze.deletions(question.prompt)
         assert item.question_type == "fill_in_multiple_blanks_question"
         assert item.responses == tuple(("response_lid", None) for _ in gaps)
@@ -438,7 +444,7 @@ CLOZE_GAP = re.compile(r"\{1:SHORTANSWER:=((?:\\.|[^\\}])*)\}")
 def test_moodle_xml_round_trips_types_fractions_and_categories(bank: Bank) -> None:
     tiny = small_bank()
     for source_bank in (bank, tiny):
-        read = read_moodle(moodle.render(source_bank, source_bank.questions)[f"{source_bank.name}-moodle.xml"])
+        read = read_moodle(moodle.render(source_bank, html_fields(source_bank), source_bank.questions)[f"{source_bank.name}-moodle.xml"])
         assert [q.name for q in read] == [q.id for q in source_bank.questions]
         for got, question in zip(read, source_bank.questions):
             source = source_bank.sources[question.source]
@@ -466,7 +472,7 @@ def _check_moodle_question(got: MoodleQuestion, question: Question) -> None:
                                                                "false": 100 * (not question.truth)}
     elif question.kind is Kind.TYPE_IN:
         assert got.extra["usecase"] == "0"
-        assert [t.replace("\\*", "*") for _, t in got.answers] == type_in_answers(question)
+        assert [t.replace("\\*", "*") for _, t in got.answers] == accepted(question)
         assert fractions == [100] * len(got.answers)
     elif question.kind is Kind.CLOZE:
         html = ET.fromstring(f"<x>{got.text}</x>")
@@ -480,3 +486,23 @@ def _check_moodle_question(got: MoodleQuestion, question: Question) -> None:
 def test_moodle_shares_full_marks_between_several_right_choices() -> None:
     assert [moodle.share(n) for n in (1, 2, 3, 4, 6, 7, 9)] == \
         ["100", "50", "33.33333", "25", "16.66667", "14.28571", "11.11111"]
+
+
+def test_build_format_writes_the_platform_files_with_the_selection(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                                                    ) -> None:
+    from studydeck.cli import main
+
+    from .conftest import copy_case
+
+    project = copy_case("printable", tmp_path / "printable")
+    assert main(["build", str(project), "--format", "qti3,qti12,moodle", "--tag", "terms"]) == 0
+    written = sorted(p.name for p in (project / "decks").iterdir())
+    assert written == ["printable-moodle.xml", "printable-qti12.zip", "printable-qti3.zip"]
+    first = {name: (project / "decks" / name).read_bytes() for name in written}
+    moodle_xml = first["printable-moodle.xml"].decode()
+    assert "<text>spring-tide-term</text>" in moodle_xml and "<text>two-bulges</text>" not in moodle_xml
+    assert main(["build", str(project), "--format", "moodle,qti3,qti12", "--tag", "terms"]) == 0
+    assert {name: (project / "decks" / name).read_bytes() for name in written} == first
+    capsys.readouterr()
+    assert main(["build", str(project), "--format", "qti3,scorm"]) == 2
+    assert "'scorm' is not a format; choose from anki, html, selftest, qti3, qti12, moodle" in capsys.readouterr().err

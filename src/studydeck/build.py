@@ -12,7 +12,9 @@ from .errors import InputError
 from .select import Selection
 from .write import write_all
 
-FORMATS = ("anki", "html", "selftest")
+FORMATS = ("anki", "html", "selftest")  # what a build writes unless told otherwise
+LMS_FORMATS = ("qti3", "qti12", "moodle")  # learning platforms' import formats, on request
+ALL_FORMATS = FORMATS + LMS_FORMATS
 PAPERS = ("a4", "letter")
 GROUPS = ("source", "kind")
 
@@ -60,7 +62,7 @@ def build(project: str | Path, options: BuildOptions | None = None, progress: Pr
 
 
 def _build(project: Path, options: BuildOptions, progress: Progress) -> BuildResult:
-    from .render import anki, html, selftest
+    from .render import anki, html, lms, selftest
     from .render.base import Rendered, RenderOptions
     from .render.fields import html_fields
 
@@ -77,10 +79,12 @@ def _build(project: Path, options: BuildOptions, progress: Progress) -> BuildRes
         selection=options.selection, versions=options.versions, pdf=options.pdf,
         anki_state=_previous(out / anki.state_file(bank)),
         now=int(time.time()) if options.now is None else options.now,
+        lms_formats=tuple(f for f in options.formats if f in LMS_FORMATS),
     )
-    renderers = {"anki": anki.render, "html": html.render, "selftest": selftest.render}
+    renderers = {"anki": anki.render, "html": html.render, "selftest": selftest.render, "lms": lms.render}
+    wanted = [f for f in options.formats if f in FORMATS] + (["lms"] if render_options.lms_formats else [])
     rendered = Rendered()
-    for name in options.formats:
+    for name in wanted:
         progress(f"rendering {name} ({len(bank.questions)} questions)")
         result = renderers[name](bank, fields, render_options)
         rendered.outputs += result.outputs

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .build import GROUPS, PAPERS
+from .build import ALL_FORMATS, FORMATS, GROUPS, PAPERS
 from .errors import StudydeckError
 from .model import Kind
 
@@ -82,9 +82,13 @@ def check(project: Path, strict: bool) -> None:
 @click.option("--versions", type=click.IntRange(1, 26), default=1, show_default=True, metavar="N",
               help="Versions A, B, ... with their own question and choice order, each with its own key.")
 @click.option("--pdf", is_flag=True, help="Also print every worksheet and key to PDF (needs Chromium).")
+@click.option("--format", "formats", default=",".join(FORMATS), show_default=True, metavar="LIST",
+              callback=lambda ctx, param, value: _formats(value),
+              help=f"What to write, comma-separated, from: {', '.join(ALL_FORMATS)} (qti3: QTI 3.0 package, "
+                   "qti12: Canvas's QTI 1.2, moodle: Moodle XML; these take the selection options too).")
 def build(project: Path, strict: bool, out: Path | None, paper: str, group_by: str, sources: tuple[str, ...],
           tags: tuple[str, ...], kinds: tuple[str, ...], sample: int | None, seed: str, versions: int,
-          pdf: bool) -> None:
+          pdf: bool, formats: tuple[str, ...]) -> None:
     """Check the bank, then build the Anki deck, printable worksheets and answer keys, and self-test into decks/.
 
     The options from --paper on shape the worksheets and keys; the Anki deck always holds every question.
@@ -96,7 +100,7 @@ def build(project: Path, strict: bool, out: Path | None, paper: str, group_by: s
 
     selection = Selection(sources, tags, tuple(Kind(k) for k in kinds), sample, seed)
     options = BuildOptions(out=out, strict=strict, paper=paper, group_by=group_by, selection=selection,
-                           versions=versions, pdf=pdf)
+                           versions=versions, pdf=pdf, formats=formats)
     try:
         with _progress_line() as progress:
             result = run_build(project, options, progress)
@@ -223,6 +227,16 @@ def _progress_line() -> Iterator[Callable[[str], None]]:
     finally:
         stream.write("\r\x1b[K")
         stream.flush()
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    """`--format`'s list, each name checked."""
+    names = tuple(dict.fromkeys(n.strip().lower() for n in value.split(",") if n.strip()))
+    unknown = [n for n in names if n not in ALL_FORMATS]
+    if unknown or not names:
+        raise click.BadParameter(f"{unknown[0] if unknown else 'nothing'!r} is not a format; choose from "
+                                 f"{', '.join(ALL_FORMATS)}", param_hint="--format")
+    return names
 
 
 def _preview(text: str, width: int = 60) -> str:

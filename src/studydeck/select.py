@@ -7,7 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from .model import Kind, Question
+from .errors import SelectionError
+from .model import Bank, Kind, Question
 
 T = TypeVar("T")
 
@@ -28,6 +29,18 @@ class Selection:
         if self.sample is not None and self.sample < len(chosen):
             keep = set(rng(self.seed, "sample").sample(range(len(chosen)), self.sample))
             chosen = [q for i, q in enumerate(chosen) if i in keep]
+        return chosen
+
+    def chosen(self, bank: Bank) -> list[Question]:
+        """The bank's chosen questions; an unknown source or tag, or an empty choice, is a SelectionError."""
+        unknown = [f"source '{s}'" for s in self.sources if s not in bank.sources]
+        tags = {t for q in bank.questions for t in q.tags}
+        unknown += [f"tag '{t}'" for t in self.tags if t not in tags]
+        if unknown:
+            raise SelectionError(f"the bank has no {', no '.join(unknown)}; nothing was built")
+        chosen = self.apply(bank.questions)
+        if not chosen:
+            raise SelectionError("no question matches the selection; nothing was built")
         return chosen
 
     def matches(self, question: Question) -> bool:

@@ -34,7 +34,8 @@ class RenderOptions:
     """Everything a renderer may read besides the bank and its HTML.
 
     `templates` is the project's own template folder (it may not exist); `paper`, `group_by`, `selection`,
-    `versions` and `pdf` shape the printables; `anki_state` is the previous build's note times
+    `versions` and `pdf` shape the printables (`selection` also the learning-platform files of `lms_formats`);
+    `anki_state` is the previous build's note times
     (`decks/<bank>.anki.json`, None if there is none) and `now` the time (seconds) a changed note gets.
     """
 
@@ -46,3 +47,4 @@ class RenderOptions:
     pdf: bool = False
     anki_state: bytes | None = None
     now: int = 0
+    lms_formats: tuple[str, ...] = ()

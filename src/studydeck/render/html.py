@@ -18,9 +18,8 @@ from functools import cached_property, partial
 
 from markupsafe import Markup
 
-from ..errors import SelectionError
 from ..model import Bank, Choice, Kind, Question
-from ..select import Selection, shuffled
+from ..select import shuffled
 from . import templating
 from .base import Output, Rendered, RenderOptions
 from .fields import Gap, QuestionHtml
@@ -131,7 +130,7 @@ class Document:
 
 def render(bank: Bank, fields: Mapping[str, QuestionHtml], options: RenderOptions) -> Rendered:
     """A worksheet and an answer key per version, and their PDFs with `--pdf`."""
-    questions = select(bank, options.selection)
+    questions = options.selection.chosen(bank)
     env = templating.environment(options.templates)
     pages: dict[str, tuple[str, dict[str, object]]] = {}
     for letter in letters(options.versions):
@@ -157,19 +156,6 @@ def letters(versions: int) -> list[str]:
 def file_stem(bank: Bank, kind: str, letter: str) -> str:
     """e.g. `nato-japan-worksheet` or `nato-japan-key-B`."""
     return f"{bank.name}-{kind}-{letter}" if letter else f"{bank.name}-{kind}"
-
-
-def select(bank: Bank, selection: Selection) -> list[Question]:
-    """The chosen questions; an unknown source or tag, or an empty choice, is a SelectionError."""
-    unknown = [f"source '{s}'" for s in selection.sources if s not in bank.sources]
-    tags = {t for q in bank.questions for t in q.tags}
-    unknown += [f"tag '{t}'" for t in selection.tags if t not in tags]
-    if unknown:
-        raise SelectionError(f"the bank has no {', no '.join(unknown)}; nothing was built")
-    chosen = selection.apply(bank.questions)
-    if not chosen:
-        raise SelectionError("no question matches the selection; nothing was built")
-    return chosen
 
 
 def arrange(bank: Bank, fields: Mapping[str, QuestionHtml], questions: list[Question], group_by: str, seed: str,

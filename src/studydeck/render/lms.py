@@ -10,24 +10,23 @@ from __future__ import annotations
 import hashlib
 import re
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from io import BytesIO
 
-from .. import cloze
 from ..errors import StudydeckError
 from ..model import Bank, Kind, Question
-from .text import inline_html, plain, quote_html
+from .base import Output, Rendered, RenderOptions
+from .fields import GAP_CLOSE, GAP_OPEN, QuestionHtml
+from .text import inline_html
 
-Renderer = Callable[[Bank, Sequence[Question]], dict[str, bytes]]
+Renderer = Callable[[Bank, Mapping[str, QuestionHtml], Sequence[Question]], dict[str, bytes]]
 
 # The date every zip entry carries, so that the same bank gives the same bytes (zip dates start in 1980).
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
-# A gap's place in a cloze text while the text around it goes through Markdown (as in the self-test).
-_GAP_OPEN, _GAP_CLOSE = "\ue000", "\ue001"
-_GAP_MARK = re.compile("\ue000(\\d+)\ue001")
+_GAP_MARK = re.compile(f"{GAP_OPEN}(\\d+){GAP_CLOSE}")
 _SAFE_ID = re.compile(r"[A-Za-z0-9_.-]+")
 # Characters XML 1.0 cannot hold, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -37,17 +36,28 @@ class FormatError(StudydeckError):
     """Raised when an export format is asked for that studydeck does not write."""
 
 
-def lms_outputs(bank: Bank, questions: Sequence[Question], formats: Sequence[str]) -> dict[str, bytes]:
+FORMATS = ("qti3", "qti12", "moodle")
+
+
+def render(bank: Bank, fields: Mapping[str, QuestionHtml], options: RenderOptions) -> Rendered:
+    """The learning-platform files of `options.lms_formats`, for the questions the selection chooses."""
+    files = lms_outputs(bank, fields, options.selection.chosen(bank), options.lms_formats)
+    return Rendered([Output(name, data) for name, data in files.items()])
+
+
+def lms_outputs(bank: Bank, fields: Mapping[str, QuestionHtml], questions: Sequence[Question],
+                formats: Sequence[str]) -> dict[str, bytes]:
     """The files of every format asked for ("qti3", "qti12", "moodle"), by file name."""
     from . import moodle, qti3, qti12  # each format's module imports this one
 
     renderers: dict[str, Renderer] = {"qti3": qti3.render, "qti12": qti12.render, "moodle": moodle.render}
+    assert tuple(renderers) == FORMATS
     unknown = [f for f in formats if f not in renderers]
     if unknown:
         raise FormatError(f"unknown format {unknown[0]!r}: choose among {', '.join(renderers)}")
     files: dict[str, bytes] = {}
     for name in dict.fromkeys(formats):  # each format once, in the order asked
-        files.update(renderers[name](bank, questions))
+        files.update(renderers[name](bank, fields, questions))
     return files
 
 
@@ -122,42 +132,43 @@ def xhtml(html: str) -> str:
 
 
 def inline_xhtml(text: str) -> str:
-    """Authored inline Markdown as XHTML."""
+    """Authored inline Markdown as XHTML (for the bank's own texts; questions come with their HTML made)."""
     return xhtml(inline_html(text))
 
 
-def feedback_html(bank: Bank, question: Question, with_answer: bool = True) -> str:
+def feedback_html(question: Question, html: QuestionHtml, with_answer: bool = True) -> str:
     """What every item shows after an answer: the answer, the explanation and the quoted passage with its
     citation, as XHTML."""
     parts = []
     if with_answer:
-        parts.append(f"<p><strong>Answer:</strong> {answer_html(question)}</p>")
+        parts.append(f"<p><strong>Answer:</strong> {answer_html(question, html)}</p>")
     if question.explanation:
-        parts.append(f"<p>{inline_xhtml(question.explanation)}</p>")
-    source = bank.sources[question.source]
-    parts.append(f"<blockquote><p>{xhtml(quote_html(question.passage))}</p></blockquote>")
-    parts.append(f"<p><cite>{xml_text(source.citation(question.paragraphs))}</cite></p>")
+        parts.append(f"<p>{xhtml(html.explanation)}</p>")
+    parts.append(f"<blockquote><p>{xhtml(html.passage)}</p></blockquote>")
+    parts.append(f"<p><cite>{xml_text(html.citation)}</cite></p>")
     return "".join(parts)
 
 
-def answer_html(question: Question) -> str:
+def answer_html(question: Question, html: QuestionHtml) -> str:
     """The right answer as a reader sees it, as XHTML."""
-    if question.kind is Kind.CHOICE:
-        return "; ".join(inline_xhtml(c.text) for c in question.choices if c.correct)
-    if question.kind is Kind.TRUE_FALSE:
-        return "True" if question.truth else "False"
     if question.kind is Kind.CLOZE:
-        return "; ".join(inline_xhtml(g.text) for g in cloze.deletions(question.prompt))
-    return inline_xhtml(question.answer)
+        return "; ".join(xhtml(g.html) for g in html.gaps)
+    return xhtml(html.answer)
 
 
-def prompt_html(question: Question) -> str:
+def prompt_html(question: Question, html: QuestionHtml) -> str:
     """The question as the learner reads it (not for cloze, whose text holds the gaps), as XHTML."""
+    prompt = xhtml(html.prompt)
     if question.kind is Kind.REVERSED:
-        return f"<p>Explain what this term means, in your own words:</p><p><strong>{inline_xhtml(question.prompt)}</strong></p>"
+        return f"<p>Explain what this term means, in your own words:</p><p><strong>{prompt}</strong></p>"
     if question.kind is Kind.TRUE_FALSE:
-        return f"<p>True or false?</p><p>{inline_xhtml(question.prompt)}</p>"
-    return f"<p>{inline_xhtml(question.prompt)}</p>"
+        return f"<p>True or false?</p><p>{prompt}</p>"
+    return f"<p>{prompt}</p>"
+
+
+def choices_html(html: QuestionHtml) -> list[str]:
+    """A choice question's choices as XHTML, in authored order."""
+    return [xhtml(choice) for choice in html.choices]
 
 
 @dataclass(frozen=True)
@@ -168,23 +179,19 @@ class Gap:
     hint: str
 
 
-def cloze_parts(question: Question) -> tuple[list[str], list[Gap]]:
+def cloze_parts(html: QuestionHtml) -> tuple[list[str], list[Gap]]:
     """A cloze text cut at its gaps: the XHTML around them (one more piece than gaps) and the gaps.
 
-    The whole text goes through Markdown at once, with a marker for each gap, so that emphasis around a gap
-    survives; every occurrence of a deletion is a gap of its own.
+    The text was rendered with a marker for each gap (`fields`), so emphasis around a gap survives; every
+    occurrence of a deletion is a gap of its own.
     """
-    text = question.prompt.replace(_GAP_OPEN, "").replace(_GAP_CLOSE, "")
-    gaps = [Gap(plain(d.text), plain(d.hint)) for d in cloze.deletions(text)]
-    counter = iter(range(len(gaps)))
-    marked = cloze.DELETION.sub(lambda _: f"{_GAP_OPEN}{next(counter)}{_GAP_CLOSE}", text)
-    pieces = _GAP_MARK.split(xhtml(inline_html(marked)))
-    return pieces[::2], gaps
+    pieces = _GAP_MARK.split(xhtml(html.prompt))
+    return pieces[::2], [Gap(g.text, g.hint) for g in html.gaps]
 
 
-def type_in_answers(question: Question) -> list[str]:
+def type_in_answers(html: QuestionHtml) -> list[str]:
     """Every answer a type-in question accepts, as plain text, without repeats, the main answer first."""
-    return list(dict.fromkeys(a for a in (plain(question.answer), *(plain(x) for x in question.accept)) if a))
+    return list(dict.fromkeys(a for a in html.accept if a))
 
 
 def zip_bytes(files: dict[str, bytes]) -> bytes:

@@ -11,10 +11,11 @@ bank's tags become Moodle tags.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from ..model import Bank, Kind, Question
-from .lms import cloze_parts, feedback_html, inline_xhtml, prompt_html, type_in_answers, xml_text
+from .fields import QuestionHtml
+from .lms import choices_html, cloze_parts, feedback_html, prompt_html, type_in_answers, xhtml, xml_text
 from .xmlwrite import block, document, element, text
 
 # Moodle's grade choices (question_bank::fraction_options_full), in percent as its own export writes them:
@@ -24,7 +25,7 @@ GRADES = ("100", "90", "83.33333", "80", "75", "70", "66.66667", "60", "50", "40
 PENALTY = "0.3333333"  # Moodle's default penalty for a wrong try in interactive quizzes
 
 
-def render(bank: Bank, questions: Sequence[Question]) -> dict[str, bytes]:
+def render(bank: Bank, fields: Mapping[str, QuestionHtml], questions: Sequence[Question]) -> dict[str, bytes]:
     """`<bank.name>-moodle.xml`: the questions, in a category per source (in order of first appearance)."""
     by_source: dict[str, list[Question]] = {}
     for question in questions:
@@ -32,7 +33,7 @@ def render(bank: Bank, questions: Sequence[Question]) -> dict[str, bytes]:
     parts = []
     for source_id, members in by_source.items():
         parts.append(_category(bank, source_id))
-        parts += [_question(bank, q) for q in members]
+        parts += [_question(q, fields[q.id]) for q in members]
     return {f"{bank.name}-moodle.xml": document(block("quiz", None, *parts))}
 
 
@@ -54,13 +55,13 @@ def _category(bank: Bank, source_id: str) -> str:
                  element("info", {"format": "html"}, _text(f"<p>{xml_text(source.citation())}</p>")))
 
 
-def _question(bank: Bank, question: Question) -> str:
-    qtype, specific = _TYPES[question.kind](question)
+def _question(question: Question, html: QuestionHtml) -> str:
+    qtype, specific = _TYPES[question.kind](question, html)
     common = [
         element("name", None, element("text", None, text(question.id))),
-        element("questiontext", {"format": "html"}, _text(_question_html(question))),
-        element("generalfeedback", {"format": "html"}, _text(feedback_html(bank, question))),
-        element("defaultgrade", None, str(len(cloze_parts(question)[1]) if question.kind is Kind.CLOZE else 1)),
+        element("questiontext", {"format": "html"}, _text(_question_html(question, html))),
+        element("generalfeedback", {"format": "html"}, _text(feedback_html(question, html))),
+        element("defaultgrade", None, str(len(html.gaps) if question.kind is Kind.CLOZE else 1)),
         element("penalty", None, PENALTY),
         element("hidden", None, "0"),
         element("idnumber", None, text(question.id)),
@@ -69,10 +70,10 @@ def _question(bank: Bank, question: Question) -> str:
     return block("question", {"type": qtype}, *common, *specific, *(tags if question.tags else []))
 
 
-def _question_html(question: Question) -> str:
+def _question_html(question: Question, html: QuestionHtml) -> str:
     if question.kind is not Kind.CLOZE:
-        return prompt_html(question)
-    pieces, gaps = cloze_parts(question)
+        return prompt_html(question, html)
+    pieces, gaps = cloze_parts(html)
     shown = [pieces[0]]
     for gap, after in zip(gaps, pieces[1:]):
         hint = f" ({xml_text(gap.hint)})" if gap.hint else ""
@@ -81,11 +82,11 @@ def _question_html(question: Question) -> str:
     return f"<p>Fill in the blanks.</p><p>{''.join(shown)}</p>"
 
 
-def _multichoice(question: Question) -> tuple[str, list[str]]:
+def _multichoice(question: Question, html: QuestionHtml) -> tuple[str, list[str]]:
     several = question.multiple_answers
     right = share(sum(c.correct for c in question.choices)) if several else "100"
-    answers = [_answer(right if c.correct else ("-100" if several else "0"), inline_xhtml(c.text), html=True)
-               for c in question.choices]
+    answers = [_answer(right if c.correct else ("-100" if several else "0"), shown, html=True)
+               for c, shown in zip(question.choices, choices_html(html))]
     return "multichoice", [
         element("single", None, "false" if several else "true"),
         element("shuffleanswers", None, "true"),
@@ -98,22 +99,22 @@ def _multichoice(question: Question) -> tuple[str, list[str]]:
     ]
 
 
-def _truefalse(question: Question) -> tuple[str, list[str]]:
+def _truefalse(question: Question, html: QuestionHtml) -> tuple[str, list[str]]:
     return "truefalse", [_answer("100" if question.truth else "0", "true"),
                          _answer("0" if question.truth else "100", "false")]
 
 
-def _shortanswer(question: Question) -> tuple[str, list[str]]:
-    answers = [_answer("100", a.replace("*", "\\*")) for a in type_in_answers(question)]  # "*" is a wildcard
+def _shortanswer(question: Question, html: QuestionHtml) -> tuple[str, list[str]]:
+    answers = [_answer("100", a.replace("*", "\\*")) for a in type_in_answers(html)]  # "*" is a wildcard
     return "shortanswer", [element("usecase", None, "0"), *answers]
 
 
-def _cloze(question: Question) -> tuple[str, list[str]]:
+def _cloze(question: Question, html: QuestionHtml) -> tuple[str, list[str]]:
     return "cloze", []
 
 
-def _essay(question: Question) -> tuple[str, list[str]]:
-    grader = f"<p><strong>Model answer:</strong> {inline_xhtml(question.answer)}</p>"
+def _essay(question: Question, html: QuestionHtml) -> tuple[str, list[str]]:
+    grader = f"<p><strong>Model answer:</strong> {xhtml(html.answer)}</p>"
     return "essay", [
         element("responseformat", None, "editor"),
         element("responserequired", None, "1"),

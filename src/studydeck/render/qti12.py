@@ -9,11 +9,13 @@ feedback carries the answer, the explanation and the quoted passage with its cit
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from ..model import Bank, Kind, Question
+from .fields import QuestionHtml
 from .lms import (
     bank_identifier,
+    choices_html,
     cloze_parts,
     feedback_html,
     identifier,
@@ -46,21 +48,21 @@ def question_type(question: Question) -> str:
     return QUESTION_TYPES[question.kind]
 
 
-def render(bank: Bank, questions: Sequence[Question]) -> dict[str, bytes]:
+def render(bank: Bank, fields: Mapping[str, QuestionHtml], questions: Sequence[Question]) -> dict[str, bytes]:
     """`<bank.name>-qti12.zip`: one Canvas quiz with the questions, in their order."""
     quiz = f"{bank_identifier(bank)}-quiz"
     files = {
         "imsmanifest.xml": manifest_xml(bank, quiz),
         "non_cc_assessments/": b"",  # Canvas's own exports have it; its importer looks for it
-        f"{quiz}/assessment_meta.xml": meta_xml(bank, quiz, questions),
-        f"{quiz}/{quiz}.xml": quiz_xml(bank, quiz, questions),
+        f"{quiz}/assessment_meta.xml": meta_xml(bank, fields, quiz, questions),
+        f"{quiz}/{quiz}.xml": quiz_xml(bank, fields, quiz, questions),
     }
     return {f"{bank.name}-qti12.zip": zip_bytes(files)}
 
 
-def points(question: Question) -> int:
+def points(question: Question, html: QuestionHtml) -> int:
     """Points of a question: one per cloze gap, one otherwise (as in the QTI 3 package)."""
-    return len(cloze_parts(question)[1]) if question.kind is Kind.CLOZE else 1
+    return len(html.gaps) if question.kind is Kind.CLOZE else 1
 
 
 def manifest_xml(bank: Bank, quiz: str) -> bytes:
@@ -87,9 +89,9 @@ def manifest_xml(bank: Bank, quiz: str) -> bytes:
     return document(root)
 
 
-def meta_xml(bank: Bank, quiz: str, questions: Sequence[Question]) -> bytes:
+def meta_xml(bank: Bank, fields: Mapping[str, QuestionHtml], quiz: str, questions: Sequence[Question]) -> bytes:
     """Canvas's quiz settings: title, description, points; unpublished, as an import should be."""
-    total = sum(points(q) for q in questions)
+    total = sum(points(q, fields[q.id]) for q in questions)
     settings = [
         element("title", None, text(bank.title)),
         element("description", None, text(f"<p>{inline_xhtml(bank.description)}</p>" if bank.description else "")),
@@ -116,26 +118,26 @@ def meta_xml(bank: Bank, quiz: str, questions: Sequence[Question]) -> bytes:
     return document(root)
 
 
-def quiz_xml(bank: Bank, quiz: str, questions: Sequence[Question]) -> bytes:
+def quiz_xml(bank: Bank, fields: Mapping[str, QuestionHtml], quiz: str, questions: Sequence[Question]) -> bytes:
     """The questions as QTI 1.2 items of one assessment."""
     root = block(
         "questestinterop",
         {"xmlns": QTI_NAMESPACE, "xmlns:xsi": XSI, "xsi:schemaLocation": f"{QTI_NAMESPACE} {QTI_SCHEMA}"},
         block("assessment", {"ident": quiz, "title": bank.title},
               block("qtimetadata", None, _field("cc_maxattempts", "1")),
-              block("section", {"ident": "root_section"}, *(item(bank, q) for q in questions))),
+              block("section", {"ident": "root_section"}, *(item(bank, q, fields[q.id]) for q in questions))),
     )
     return document(root)
 
 
-def item(bank: Bank, question: Question) -> str:
+def item(bank: Bank, question: Question, html: QuestionHtml) -> str:
     """One question as a Canvas QTI 1.2 item."""
     ident = identifier(bank, question)
-    presentation, scoring, answer_ids = _PARTS[question.kind](ident, question)
+    presentation, scoring, answer_ids = _PARTS[question.kind](ident, question, html)
     metadata = block("itemmetadata", None, block(
         "qtimetadata", None,
         _field("question_type", question_type(question)),
-        _field("points_possible", f"{points(question):.1f}"),
+        _field("points_possible", f"{points(question, html):.1f}"),
         _field("original_answer_ids", ",".join(answer_ids)),
         _field("assessment_question_identifierref", f"{ident}-ref"),
     ))
@@ -149,19 +151,20 @@ def item(bank: Bank, question: Question) -> str:
         *scoring,
     )
     feedback = block("itemfeedback", {"ident": "general_fb"}, element("flow_mat", None, element(
-        "material", None, _html(feedback_html(bank, question)))))
+        "material", None, _html(feedback_html(question, html)))))
     return block("item", {"ident": ident, "title": question.id}, metadata, presentation, resprocessing, feedback)
 
 
-def _choices(ident: str, question: Question) -> tuple[str, list[str], list[str]]:
+def _choices(ident: str, question: Question, html: QuestionHtml) -> tuple[str, list[str], list[str]]:
     if question.kind is Kind.TRUE_FALSE:
         options = [(f"{ident}-true", "True", bool(question.truth)), (f"{ident}-false", "False", not question.truth)]
     else:
-        options = [(f"{ident}-C{i}", inline_xhtml(c.text), c.correct) for i, c in enumerate(question.choices, 1)]
+        options = [(f"{ident}-C{i}", text, c.correct)
+                   for i, (c, text) in enumerate(zip(question.choices, choices_html(html)), 1)]
     several = question.kind is Kind.CHOICE and question.multiple_answers
-    labels = [block("response_label", {"ident": option}, element("material", None, _html(html)))
-              for option, html, _ in options]
-    presentation = block("presentation", None, element("material", None, _html(prompt_html(question))),
+    labels = [block("response_label", {"ident": option}, element("material", None, _html(shown)))
+              for option, shown, _ in options]
+    presentation = block("presentation", None, element("material", None, _html(prompt_html(question, html))),
                          block("response_lid", {"ident": "response1", "rcardinality": "Multiple" if several else "Single"},
                                block("render_choice", None, *labels)))
     if several:  # all or nothing: every right choice ticked and no wrong one, as Canvas exports it
@@ -173,21 +176,21 @@ def _choices(ident: str, question: Question) -> tuple[str, list[str], list[str]]
     return presentation, [_full_marks(condition)], [option for option, _, _ in options]
 
 
-def _short_answer(ident: str, question: Question) -> tuple[str, list[str], list[str]]:
-    presentation = block("presentation", None, element("material", None, _html(prompt_html(question))),
+def _short_answer(ident: str, question: Question, html: QuestionHtml) -> tuple[str, list[str], list[str]]:
+    presentation = block("presentation", None, element("material", None, _html(prompt_html(question, html))),
                          _text_response())
-    condition = element("conditionvar", None, *(_varequal("response1", a) for a in type_in_answers(question)))
+    condition = element("conditionvar", None, *(_varequal("response1", a) for a in type_in_answers(html)))
     return presentation, [_full_marks(condition)], []
 
 
-def _essay(ident: str, question: Question) -> tuple[str, list[str], list[str]]:
-    presentation = block("presentation", None, element("material", None, _html(prompt_html(question))),
+def _essay(ident: str, question: Question, html: QuestionHtml) -> tuple[str, list[str], list[str]]:
+    presentation = block("presentation", None, element("material", None, _html(prompt_html(question, html))),
                          _text_response())
     return presentation, [block("respcondition", {"continue": "No"}, element("conditionvar", None, element("other")))], []
 
 
-def _blanks(ident: str, question: Question) -> tuple[str, list[str], list[str]]:
-    pieces, gaps = cloze_parts(question)
+def _blanks(ident: str, question: Question, html: QuestionHtml) -> tuple[str, list[str], list[str]]:
+    pieces, gaps = cloze_parts(html)
     shown = [pieces[0]]
     for i, after in enumerate(pieces[1:], 1):
         shown += [f"[gap{i}]", after]

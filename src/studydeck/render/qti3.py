@@ -9,15 +9,16 @@ item shows modal feedback with the answer, the explanation and the quoted passag
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from ..model import Bank, Kind, Question
+from .fields import QuestionHtml
 from .lms import (
     bank_identifier,
+    choices_html,
     cloze_parts,
     feedback_html,
     identifier,
-    inline_xhtml,
     prompt_html,
     type_in_answers,
     zip_bytes,
@@ -46,9 +47,9 @@ INTERACTIONS = {
 }
 
 
-def render(bank: Bank, questions: Sequence[Question]) -> dict[str, bytes]:
+def render(bank: Bank, fields: Mapping[str, QuestionHtml], questions: Sequence[Question]) -> dict[str, bytes]:
     """`<bank.name>-qti3.zip`: the package of the questions, in their order."""
-    files = {item_path(bank, q): item_xml(bank, q) for q in questions}
+    files = {item_path(bank, q): item_xml(bank, q, fields[q.id]) for q in questions}
     files[TEST_FILE] = test_xml(bank, questions)
     files["imsmanifest.xml"] = manifest_xml(bank, questions)
     return {f"{bank.name}-qti3.zip": zip_bytes(files)}
@@ -62,32 +63,32 @@ def item_path(bank: Bank, question: Question) -> str:
 # ---- items -----------------------------------------------------------------------------------------------
 
 
-def item_xml(bank: Bank, question: Question) -> bytes:
+def item_xml(bank: Bank, question: Question, html: QuestionHtml) -> bytes:
     """One assessment item."""
-    declarations, body, processing = _BUILDERS[question.kind](question)
+    declarations, body, processing = _BUILDERS[question.kind](question, html)
     root = block(
         "qti-assessment-item",
         {"xmlns": NAMESPACE, "xmlns:xsi": XSI, "xsi:schemaLocation": f"{NAMESPACE} {SCHEMA}",
          "identifier": identifier(bank, question), "title": question.id, "adaptive": "false",
          "time-dependent": "false", "xml:lang": "en"},
         *declarations,
-        *_outcomes(question),
+        *_outcomes(question, html),
         block("qti-item-body", None, *body),
         block("qti-response-processing", None, *processing),
-        *_feedback(bank, question),
+        *_feedback(question, html),
     )
     return document(root)
 
 
-def _choice(question: Question) -> tuple[list[str], list[str], list[str]]:
+def _choice(question: Question, html: QuestionHtml) -> tuple[list[str], list[str], list[str]]:
     several = question.multiple_answers
-    options = [(f"C{i}", inline_xhtml(c.text), c.correct) for i, c in enumerate(question.choices, 1)]
-    return _choice_item(prompt_html(question), options, several)
+    options = [(f"C{i}", text, c.correct) for i, (c, text) in enumerate(zip(question.choices, choices_html(html)), 1)]
+    return _choice_item(prompt_html(question, html), options, several)
 
 
-def _true_false(question: Question) -> tuple[list[str], list[str], list[str]]:
+def _true_false(question: Question, html: QuestionHtml) -> tuple[list[str], list[str], list[str]]:
     options = [("TRUE", "True", bool(question.truth)), ("FALSE", "False", not question.truth)]
-    return _choice_item(prompt_html(question), options, several=False)
+    return _choice_item(prompt_html(question, html), options, several=False)
 
 
 def _choice_item(prompt: str, options: list[tuple[str, str, bool]], several: bool
@@ -107,10 +108,10 @@ def _choice_item(prompt: str, options: list[tuple[str, str, bool]], several: boo
     return [declaration], [interaction], _all_or_nothing(_match("RESPONSE"))
 
 
-def _type_in(question: Question) -> tuple[list[str], list[str], list[str]]:
-    answers = type_in_answers(question)
+def _type_in(question: Question, html: QuestionHtml) -> tuple[list[str], list[str], list[str]]:
+    answers = type_in_answers(html)
     declaration = _string_response("RESPONSE", answers)
-    body = [prompt_html(question),
+    body = [prompt_html(question, html),
             element("p", None, element("qti-text-entry-interaction",
                                        {"response-identifier": "RESPONSE",
                                         "expected-length": max(len(a) for a in answers)}))]
@@ -119,8 +120,8 @@ def _type_in(question: Question) -> tuple[list[str], list[str], list[str]]:
                                               _zero())
 
 
-def _cloze(question: Question) -> tuple[list[str], list[str], list[str]]:
-    pieces, gaps = cloze_parts(question)
+def _cloze(question: Question, html: QuestionHtml) -> tuple[list[str], list[str], list[str]]:
+    pieces, gaps = cloze_parts(html)
     names = [f"RESPONSE_{i}" for i in range(1, len(gaps) + 1)]
     declarations = [_string_response(name, [gap.answer]) for name, gap in zip(names, gaps)]
     text_with_gaps = [pieces[0]]
@@ -141,12 +142,12 @@ def _cloze(question: Question) -> tuple[list[str], list[str], list[str]]:
     return declarations, body, processing
 
 
-def _extended(question: Question) -> tuple[list[str], list[str], list[str]]:
+def _extended(question: Question, html: QuestionHtml) -> tuple[list[str], list[str], list[str]]:
     # The correct response is the model answer: a delivery platform shows it to the person who marks.
     declaration = block("qti-response-declaration",
                         {"identifier": "RESPONSE", "cardinality": "single", "base-type": "string"},
                         block("qti-correct-response", None, element("qti-value", None, text(plain(question.answer)))))
-    body = [prompt_html(question),
+    body = [prompt_html(question, html),
             element("qti-extended-text-interaction",
                     {"response-identifier": "RESPONSE", "expected-lines": 5, "format": "plain"})]
     # Nothing to score automatically: the attempt only opens the feedback with the model answer.
@@ -164,16 +165,14 @@ _BUILDERS = {
 }
 
 
-def max_score(question: Question) -> int:
+def max_score(question: Question, html: QuestionHtml) -> int:
     """Full marks for a question: a point per cloze gap, one otherwise."""
-    if question.kind is Kind.CLOZE:
-        return len(cloze_parts(question)[1])
-    return 1
+    return len(html.gaps) if question.kind is Kind.CLOZE else 1
 
 
-def _outcomes(question: Question) -> list[str]:
+def _outcomes(question: Question, html: QuestionHtml) -> list[str]:
     manual = question.kind in (Kind.BASIC, Kind.REVERSED)
-    maximum = max_score(question)
+    maximum = max_score(question, html)
     return [
         block("qti-outcome-declaration",
               {"identifier": "SCORE", "cardinality": "single", "base-type": "float", "normal-maximum": maximum,
@@ -186,8 +185,8 @@ def _outcomes(question: Question) -> list[str]:
     ]
 
 
-def _feedback(bank: Bank, question: Question) -> list[str]:
-    details = feedback_html(bank, question)
+def _feedback(question: Question, html: QuestionHtml) -> list[str]:
+    details = feedback_html(question, html)
     if question.kind in (Kind.BASIC, Kind.REVERSED):
         shown = {"solution": "<p>Compare your answer with this one.</p>"}
     else:
