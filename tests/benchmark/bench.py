@@ -1,5 +1,8 @@
 """The benchmark: wall time and peak memory of `studydeck check` and `studydeck build`, as whole processes,
-on synthetic banks of 1k, 10k and 100k questions, against a reference (bare genanki + PyYAML's C loader).
+on replicas of the default bank (its real sources, Markdown and passages; new ids) of 1k, 10k and 100k
+questions, against a reference (bare genanki + PyYAML's C loader) and a floor (the C loader, a bare
+sqlite3 + zipfile write of the notes, one precompiled minimal template per HTML output). All three pause
+the garbage collector.
 
     .venv/bin/python tests/benchmark/bench.py [--sizes 1000,10000,100000] [--repeat 3]
 
@@ -21,7 +24,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import write_bank
+from replica import write_bank
 
 import studydeck
 
@@ -51,24 +54,23 @@ def bench_size(size: int, root: Path, repeat: int) -> dict[str, Run]:
     """Each measurement `repeat` times, taking turns (so that the machine's slow spells fall on all of them
     alike); the fastest time of each (noise only ever adds time) and the highest peak memory."""
     bank = write_bank(root / f"bank-{size}", size)
-    cache = root / f"cache-{size}"
-    env = {**os.environ, "STUDYDECK_CACHE_DIR": str(cache)}
+    env = dict(os.environ)
     studydeck = [sys.executable, "-m", "studydeck"]
     reference = [sys.executable, str(HERE / "reference.py"), str(bank), str(root / "ref.apkg")]
+    floor = [sys.executable, str(HERE / "floor.py"), str(bank), str(root / "floor")]
 
-    def cold() -> None:  # no cache and no earlier build
-        shutil.rmtree(cache, ignore_errors=True)
+    def cold() -> None:  # no earlier build
         shutil.rmtree(bank / "decks", ignore_errors=True)
 
     def edit(n: int) -> None:  # one more question edited since the last build
         questions = bank / "questions.yaml"
         text = questions.read_text(encoding="utf-8")
-        edited = text.replace(f"Question {7 + n} rests on", f"Question {7 + n} now rests on", 1)
-        assert edited != text
-        questions.write_text(edited, encoding="utf-8")
+        at = text.index("\n    tags: [", len(text) // 3 + 1000 * n) + len("\n    tags: [")
+        questions.write_text(f"{text[:at]}edited{n}, {text[at:]}", encoding="utf-8")
 
-    runs: dict[str, list[Run]] = {name: [] for name in ("reference", "check", "build", "rebuild", "edit")}
+    runs: dict[str, list[Run]] = {name: [] for name in ("floor", "reference", "check", "build", "rebuild", "edit")}
     for n in range(repeat):
+        runs["floor"].append(measure(floor, env))
         runs["reference"].append(measure(reference, env))
         cold()
         runs["check"].append(measure([*studydeck, "check", str(bank)], env))
@@ -92,16 +94,18 @@ def report(results: dict[int, dict[str, Run]], help_time: float, repeat: int) ->
         f"--sizes {','.join(map(str, results))} --repeat {repeat}` (times: the fastest of {repeat} runs, "
         "taken in turns; memory: the highest peak).",
         "",
-        "| questions | reference | check | build (cold) | ratio to reference | rebuild, unchanged | rebuild, 1 edit | "
-        "edit / cold | peak memory (build) |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| questions | floor | reference | check | build (cold) | cold / floor | cold / reference | "
+        "rebuild, unchanged | rebuild, 1 edit | peak memory: floor / reference / build |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for size, runs in results.items():
-        ref, cold = runs["reference"], runs["build"]
+        low, ref, cold = runs["floor"], runs["reference"], runs["build"]
+        ours = max(r.mib for n, r in runs.items() if n not in ("reference", "floor"))
         lines.append(
-            f"| {size:,} | {ref.seconds:.2f} s | {runs['check'].seconds:.2f} s | {cold.seconds:.2f} s | "
-            f"{cold.seconds / ref.seconds:.2f}× | {runs['rebuild'].seconds:.2f} s | {runs['edit'].seconds:.2f} s | "
-            f"{runs['edit'].seconds / cold.seconds:.2f}× | {max(r.mib for n, r in runs.items() if n != 'reference'):.0f} MiB |"
+            f"| {size:,} | {low.seconds:.2f} s | {ref.seconds:.2f} s | {runs['check'].seconds:.2f} s | "
+            f"{cold.seconds:.2f} s | {cold.seconds / low.seconds:.2f}× | {cold.seconds / ref.seconds:.2f}× | "
+            f"{runs['rebuild'].seconds:.2f} s | {runs['edit'].seconds:.2f} s | "
+            f"{low.mib:.0f} / {ref.mib:.0f} / {ours:.0f} MiB |"
         )
     if 10_000 in results and 100_000 in results:
         growth = results[100_000]["build"].seconds / results[10_000]["build"].seconds
