@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 
 # Chromium prints the worksheets and drives the self-test page; poppler reads the PDFs back;
 # Noto CJK prints the Japanese in the sources; Node and npm install the QTI 3 player the LMS tests use
-# (a Node that brings its own npm, as NodeSource's does, is used as it is).
-packages=(chromium poppler-utils fonts-noto-cjk)
+# (a Node that brings its own npm, as NodeSource's does, is used as it is); strace kills builds at each rename.
+packages=(chromium poppler-utils fonts-noto-cjk strace)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

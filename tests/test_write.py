@@ -47,24 +47,38 @@ def test_streamed_outputs_are_written_compared_and_rolled_back_like_the_rest(tmp
     assert sorted(os.listdir(tmp_path)) == ["a.txt"], "nothing staged is left behind"
 
 
-def test_a_failed_swap_is_rolled_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_disk_part_way_changes_nothing(tmp_path: Path) -> None:
     write_all(tmp_path, [Output("a.txt", b"old a"), Output("b.txt", b"old b")])
-    real_replace = os.replace
-    calls = []
 
-    def failing_replace(source, target):
-        calls.append(target)
-        if str(target).endswith("b.txt") and str(source).endswith(".partial"):
-            raise OSError(28, "No space left on device", str(target))
-        return real_replace(source, target)
+    def full(handle) -> None:
+        handle.write(b"half")
+        raise OSError(28, "No space left on device", str(tmp_path / "b.txt"))
 
-    monkeypatch.setattr(os, "replace", failing_replace)
-    with pytest.raises(BuildError):
-        write_all(tmp_path, [Output("a.txt", b"new a"), Output("b.txt", b"new b")])
-    monkeypatch.undo()
+    with pytest.raises(BuildError) as raised:
+        write_all(tmp_path, [Output("a.txt", b"new a"), Output("b.txt", full)])
+    assert "No space left on device" in str(raised.value) and "nothing was changed" in str(raised.value)
     assert (tmp_path / "a.txt").read_bytes() == b"old a"
     assert (tmp_path / "b.txt").read_bytes() == b"old b"
-    assert sorted(os.listdir(tmp_path)) == ["a.txt", "b.txt"]
+    assert not list(tmp_path.parent.glob(f".{tmp_path.name}.*")), "no staging folder left beside it"
+
+
+def test_files_that_are_not_outputs_stay_and_unchanged_outputs_keep_their_file(tmp_path: Path) -> None:
+    write_all(tmp_path, [Output("a.txt", b"a"), Output("b.txt", b"b")])
+    (tmp_path / "notes.md").write_text("mine")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "old.pdf").write_bytes(b"%PDF")
+    before = (tmp_path / "a.txt").stat().st_ino
+    assert write_all(tmp_path, [Output("a.txt", b"a"), Output("b.txt", b"new b")]) == [tmp_path / "b.txt"]
+    assert (tmp_path / "notes.md").read_text() == "mine" and (tmp_path / "sub" / "old.pdf").read_bytes() == b"%PDF"
+    assert (tmp_path / "a.txt").stat().st_ino == before, "an unchanged output is the same file"
+    assert (tmp_path / "b.txt").read_bytes() == b"new b"
+
+
+def test_an_output_folder_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "decks").write_text("not a folder")
+    with pytest.raises(BuildError, match="it is a file, not a folder"):
+        write_all(tmp_path / "decks", [Output("a.txt", b"a")])
+    assert (tmp_path / "decks").read_text() == "not a folder"
 
 
 def _umask() -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 from . import check, paused_gc
 from .errors import InputError
 from .select import Selection
-from .write import write_all
+from .write import output_lock, write_all
 
 FORMATS = ("anki", "html", "selftest")  # what a build writes unless told otherwise
 LMS_FORMATS = ("qti3", "qti12", "moodle")  # learning platforms' import formats, on request
@@ -57,8 +57,10 @@ def build(project: str | Path, options: BuildOptions | None = None, progress: Pr
     """
     # The collector stays paused until the bank and everything made from it are gone: turned back on while
     # they live, its first pass would walk all of them.
-    with paused_gc():
-        return _build(Path(project), options or BuildOptions(), progress)
+    options = options or BuildOptions()
+    project = Path(project)
+    with paused_gc(), output_lock(options.out or project / "decks", progress):
+        return _build(project, options, progress)
 
 
 def _build(project: Path, options: BuildOptions, progress: Progress) -> BuildResult:

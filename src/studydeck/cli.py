@@ -99,8 +99,10 @@ def build(project: Path, strict: bool, out: Path | None, paper: str, group_by: s
     from .select import Selection
 
     selection = Selection(sources, tags, tuple(Kind(k) for k in kinds), sample, seed)
+    fixed = _fixed_time()
     options = BuildOptions(out=out, strict=strict, paper=paper, group_by=group_by, selection=selection,
-                           versions=versions, pdf=pdf, formats=formats)
+                           versions=versions, pdf=pdf, formats=formats,
+                           now=int(fixed.timestamp()) if fixed is not None else None)
     try:
         with _progress_line() as progress:
             result = run_build(project, options, progress)
@@ -157,18 +159,24 @@ def quiz(project: Path, new_per_day: int, sources: tuple[str, ...], tags: tuple[
 
 
 def _clock() -> Callable[[], datetime]:
-    """The quiz's clock: `$STUDYDECK_NOW` (an ISO 8601 time with its offset) when set, as `faketime` would, so
-    that a session can be replayed at a fixed time (tests use it); else the system clock."""
+    """The quiz's clock: the fixed time of `$STUDYDECK_NOW` when set, else the system clock."""
+    fixed = _fixed_time()
+    return (lambda: fixed) if fixed is not None else (lambda: datetime.now(UTC))
+
+
+def _fixed_time() -> datetime | None:
+    """`$STUDYDECK_NOW`, an ISO 8601 time with its offset, as `faketime` would fix it: a quiz session or a
+    build (the time a changed Anki note is stamped with) can be replayed at a fixed time; tests use it."""
     fixed = os.environ.get("STUDYDECK_NOW")
     if not fixed:
-        return lambda: datetime.now(UTC)
+        return None
     try:
         when = datetime.fromisoformat(fixed)
     except ValueError:
         raise click.BadParameter(f"STUDYDECK_NOW={fixed!r} is not an ISO 8601 time such as 2026-03-10T12:00:00+00:00") from None
     if when.tzinfo is None:
         raise click.BadParameter(f"STUDYDECK_NOW={fixed!r} needs its UTC offset, e.g. {fixed}+00:00")
-    return lambda: when
+    return when
 
 
 @cli.group()
