@@ -21,7 +21,7 @@ def write_bank(target: Path, questions: int) -> Path:
     for n in range(questions):
         piece = pieces[n % len(pieces)]
         round_ = n // len(pieces)
-        copies.append(_ID.sub(lambda m: f"{m.group(1)}{m.group(2)}-r{round_}", piece, count=1) if round_ else piece)
+        copies.append(_ID.sub(rf"\g<1>\g<2>-r{round_}", piece, count=1) if round_ else piece)
     head = head.replace("name: nato-japan", f"name: replica-{questions}")
     target.mkdir(parents=True, exist_ok=True)
     (target / "questions.yaml").write_text(f"{head}\nquestions:\n{''.join(copies)}", encoding="utf-8")
