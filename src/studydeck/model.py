@@ -123,7 +123,8 @@ class Question:
 
     - basic, reversed, type-in: `prompt` and `answer` (`accept` lists other answers a type-in takes);
     - cloze: `prompt` holds the text with `{{c1::...}}` deletions;
-    - choice: `prompt` and `choices` (one or several correct);
+    - choice: `prompt` and `choices` (one or several correct); `shuffle` is False when the authored order must
+      stay (an "all of the above" list), and every output then keeps it;
     - true-false: `prompt` is the statement and `truth` its value.
     `paragraphs` are the numbers of the source paragraphs the passage was found in (empty if not found).
     """
@@ -136,6 +137,7 @@ class Question:
     answer: str = ""
     choices: tuple[Choice, ...] = ()
     truth: bool | None = None
+    shuffle: bool = True
     accept: tuple[str, ...] = ()
     explanation: str = ""
     tags: tuple[str, ...] = ()
