@@ -14,8 +14,8 @@ from playwright.sync_api import Page, sync_playwright
 
 from studydeck.build import BuildOptions, build
 from studydeck.cli import main
-from studydeck.render.anki import FIELDS, MODEL_NAMES
 from studydeck.model import Kind
+from studydeck.render.anki import FIELDS, MODEL_NAMES
 
 from .ankitools import import_package
 
