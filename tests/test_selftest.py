@@ -55,13 +55,14 @@ ANSWERS = {
     "spring-tide-term": ("recall", True, False),
     "two-high-tides": ("gaps", ["Two", " 24 HOURS. "], ["three", "a day"]),
     "sun-vs-moon": ("type", "  THE moon!! ", "the Sun"),
-    "spring-when": ("pick", [0, 2], [0]),
-    "spring-season": ("pick", [1], [0]),
-    "which-body": ("pick", [1], [0]),
+    "spring-when": ("pick", ["New moon", "Full moon"], ["New moon"]),
+    "spring-season": ("pick", ["False"], ["True"]),
+    "which-body": ("pick", ["The Moon"], ["The Sun"]),
     "accents": ("type", "nouvelle zelande", "Australia"),
     "injection": ("recall", True, False),
 }
 ORDER = list(ANSWERS)
+DECK_ID = "1234567890123"  # the scaffold's, below (the page keeps progress under it)
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +70,9 @@ def bank(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The scaffold bank (one question of every kind) plus a single-answer choice, accents and an attack."""
     project = tmp_path_factory.mktemp("selftest") / "bank"
     assert main(["init", str(project)]) == 0
-    with (project / "questions.yaml").open("a", encoding="utf-8") as f:
-        f.write(EXTRA)
+    questions = project / "questions.yaml"
+    text = re.sub(r"(?m)^deck_id: \d+", f"deck_id: {DECK_ID}", questions.read_text(encoding="utf-8"))
+    questions.write_text(text + EXTRA, encoding="utf-8")
     build(project, BuildOptions(formats=("selftest",)))
     return project
 
@@ -125,8 +127,8 @@ def answer(page, right: bool) -> str:
     elif action == "type":
         page.fill("#typed", value)
     else:
-        for index in value:
-            page.click(f".option >> nth={index}")
+        for choice in value:  # by its text: choices are shuffled on every showing
+            page.locator(".option", has_text=choice).click()
     page.click("#check")
     return qid
 
@@ -203,12 +205,15 @@ def test_wrong_choices_and_gaps_are_marked(page) -> None:
     assert page.eval_on_selector_all(".gap-fix", "xs => xs.map(x => x.textContent)") == ["two", "24 hours"]
     start(page, kind="choice")
     answer(page, right=False)  # spring-when: one of the two right choices
-    marks = page.eval_on_selector_all(".option", "xs => xs.map(x => x.className + ':' + x.innerText.split('\\n').pop())")
-    assert marks == ["option is-correct:✔ your choice", "option:First quarter", "option is-correct:✔ correct",
-                     "option:Last quarter"]
-    assert page.is_disabled(".option input >> nth=1")
-    colours = page.eval_on_selector_all(".option", "xs => xs.map(x => getComputedStyle(x).backgroundColor)")
-    assert colours[0] == colours[2] != colours[1]  # a right choice looks right whether it was picked or not
+    marks = dict(page.eval_on_selector_all(".option", "xs => xs.map(x => [x.querySelector('.text').textContent, "
+                                           "x.className + ':' + x.innerText.split('\\n').pop()])"))
+    assert marks == {"New moon": "option is-correct:✔ your choice", "First quarter": "option:First quarter",
+                     "Full moon": "option is-correct:✔ correct", "Last quarter": "option:Last quarter"}
+    assert page.locator(".option", has_text="First quarter").locator("input").is_disabled()
+    colours = dict(page.eval_on_selector_all(".option", "xs => xs.map(x => [x.querySelector('.text').textContent, "
+                                             "getComputedStyle(x).backgroundColor])"))
+    # a right choice looks right whether it was picked or not
+    assert colours["New moon"] == colours["Full moon"] != colours["First quarter"]
 
 
 def test_summary_groups_by_source_and_tag_and_lists_the_missed(page) -> None:
@@ -233,7 +238,7 @@ def test_summary_groups_by_source_and_tag_and_lists_the_missed(page) -> None:
 def test_filters_choose_the_questions(page) -> None:
     open_options(page)
     page.select_option("#f-kind", "type-in")
-    assert text(page, "#f-count") == "2 questions match."
+    assert text(page, "#f-count") == "2 questions match: 0 due, 2 new."
     start(page, kind="type-in")
     assert page.get_attribute("#options", "open") is None  # closed, so a phone shows the question
     assert text(page, "#position") == "Question 1 of 2"
@@ -254,7 +259,7 @@ def test_filters_choose_the_questions(page) -> None:
     page.set_checked("#f-missed", True)
     page.select_option("#f-kind", "")
     page.select_option("#f-tag", "")
-    assert text(page, "#f-count") == "1 question matches."
+    assert text(page, "#f-count") == "1 question matches: 1 due, 0 new."  # Again: due in a minute
     page.click("#start")
     assert current_id(page) == "spring-season" and text(page, "#position") == "Question 1 of 1"
 
@@ -267,16 +272,25 @@ def test_progress_survives_a_reload_and_reset_forgets_it(page) -> None:
     assert text(page, "#score") == "Score 1 / 2"
     assert current_id(page) == "two-high-tides"
     open_options(page)
-    assert "answered 2 of 9 questions; 1 right" in text(page, "#overall")
-    stored = json.loads(page.evaluate("localStorage.getItem('studydeck:the-tides')"))
-    assert stored["last"] == {"two-bulges": 1, "spring-tide-term": 0}
+    assert "answered 2 of 9 questions; 1 right the last time; 2 due now." in text(page, "#overall")
+    stored = stored_progress(page)
+    assert {qid: card["right"] for qid, card in stored["cards"].items()} == {"two-bulges": 1, "spring-tide-term": 0}
+    assert set(stored["other"]) == {f"studydeck:{DECK_ID}:run"}
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#reset")
     assert text(page, "#position") == f"Question 1 of {len(ORDER)}"
     assert text(page, "#score") == "Score 0 / 0"
     page.reload()
     assert text(page, "#score") == "Score 0 / 0"
-    assert json.loads(page.evaluate("localStorage.getItem('studydeck:the-tides')"))["last"] == {}
+    assert stored_progress(page)["cards"] == {}
+
+
+def stored_progress(page) -> dict:
+    """What the page keeps in localStorage: one entry per card answered, and the others (the session)."""
+    entries = page.evaluate("Object.fromEntries(Object.keys(localStorage).map(k => [k, localStorage.getItem(k)]))")
+    prefix = f"studydeck:{DECK_ID}:card:"
+    return {"cards": {k[len(prefix):]: json.loads(v) for k, v in entries.items() if k.startswith(prefix)},
+            "other": [k for k in entries if not k.startswith(prefix)]}
 
 
 def test_a_finished_run_shows_its_results_after_a_reload(page) -> None:
@@ -286,14 +300,20 @@ def test_a_finished_run_shows_its_results_after_a_reload(page) -> None:
     assert text(page, "#final-score") == "You got 1 of 1 right (100%)."
 
 
+def letter_of(page, choice: str) -> str:
+    """The letter a choice has on screen this time (choices are shuffled on every showing)."""
+    shown = page.eval_on_selector_all(".option .text", "xs => xs.map(x => x.textContent)")
+    return "ABCDEFGHIJ"[shown.index(choice)]
+
+
 def test_keyboard_only(page) -> None:
     start(page, kind="choice")
-    page.keyboard.press("1")
-    page.keyboard.press("c")
+    page.keyboard.press(str("ABCD".index(letter_of(page, "New moon")) + 1))  # a digit ...
+    page.keyboard.press(letter_of(page, "Full moon").lower())  # ... or a letter
     page.keyboard.press("Enter")
     assert text(page, ".verdict") == "✔ Right!"
     page.keyboard.press("Enter")
-    page.keyboard.press("b")
+    page.keyboard.press(letter_of(page, "The Moon").lower())
     page.keyboard.press("Enter")
     assert text(page, ".verdict") == "✔ Right!"
     start(page, kind="true-false")
@@ -393,7 +413,7 @@ def test_a_large_banks_page_carries_every_question_in_order(tmp_path: Path) -> N
     html = (tmp_path / "big" / "decks" / "synthetic-2500-selftest.html").read_text(encoding="utf-8")
     data = json.loads(re.search(r'<script type="application/json"[^>]*>(.*?)</script>', html, re.S).group(1))
     assert [q["id"] for q in data["questions"]] == [f"q{i:06d}" for i in range(2500)]
-    assert set(data) == {"bank", "kinds", "questions", "sources", "tags"}
+    assert set(data) == {"bank", "deck_id", "kinds", "questions", "sources", "tags"}
 
 
 def test_the_default_banks_page_has_every_gap_and_is_committed_up_to_date(default_bank: Path, tmp_path: Path) -> None:
