@@ -435,3 +435,163 @@ def test_the_default_banks_page_has_every_gap_and_is_committed_up_to_date(defaul
     committed = default_bank / "decks" / "nato-japan-selftest.html"
     assert (tmp_path / "nato-japan-selftest.html").read_bytes() == committed.read_bytes(), (
         "decks/ is out of date: run `.venv/bin/studydeck build` in the repository and commit decks/")
+
+
+def _histories(count: int, seed: int) -> list[list[tuple[int, int]]]:
+    """Review histories as learners make them: (time in ms, rating), minutes to months apart, every rating."""
+    import random
+
+    rng = random.Random(seed)
+    start = 1_767_225_600_000  # 2026-01-01T00:00Z
+    histories = []
+    for _ in range(count):
+        at, history = start + rng.randrange(86_400_000), []
+        for _ in range(rng.randint(1, 12)):
+            history.append((at, rng.choice([1, 1, 2, 3, 3, 3, 4])))
+            at += rng.choice([30_000, 60_000, 600_000, 3_600_000, 86_400_000, 3 * 86_400_000]) * rng.randint(1, 40)
+        histories.append(history)
+    return histories
+
+
+def test_the_pages_fsrs_gives_the_quizs_due_dates(page) -> None:
+    """The page's scheduler and the `fsrs` package the quiz uses agree on every card of a few hundred histories."""
+    from datetime import UTC, datetime
+
+    from fsrs import Card, Rating, Scheduler
+
+    histories = _histories(300, seed=16)
+    scheduler = Scheduler(enable_fuzzing=False)
+    expected = []
+    for history in histories:
+        card = Card(card_id=0)
+        for at, rating in history:
+            card, _ = scheduler.review_card(card, Rating(rating), datetime.fromtimestamp(at / 1000, UTC))
+        expected.append((card.due.timestamp() * 1000, card.state.value, card.step))
+    got = page.evaluate("""histories => histories.map(h => {
+        let card = null;
+        h.forEach(([at, rating]) => { card = StudydeckFSRS.review(card, rating, at, { fuzz: false }); });
+        return [card.due, card.state, card.step];
+    })""", histories)
+    for history, (due, state, step), (their_due, their_state, their_step) in zip(histories, expected, got):
+        assert abs(due - their_due) <= 60_000 and (state, step) == (their_state, their_step), history
+    assert len({state for _, state, _ in expected}) == 3  # learning, review and relearning cards all compared
+    # with fuzzing (as both use it) a review interval stays within FSRS's fuzz range of the unfuzzed one
+    spread = page.evaluate("""() => {
+        let card = null, dues = new Set();
+        for (let i = 0; i < 40; i++) {
+          let c = StudydeckFSRS.review(null, 4, 0);
+          c = StudydeckFSRS.review(c, 3, 10 * 86400000);
+          dues.add(c.due);
+        }
+        return dues.size;
+    }""")
+    assert spread > 1
+
+
+def test_a_session_asks_due_questions_first_then_new_ones(page) -> None:
+    # answer three, then let time pass: FSRS's due dates decide the next session, not the bank order
+    for _ in range(3):
+        answer(page, right=True)
+        if page.is_visible("#next"):
+            page.click("#next")
+    now = page.evaluate("Date.now()")
+    page.evaluate("""([deck, now]) => {
+        for (const [id, ago] of [["spring-tide-term", 2], ["two-bulges", 1]]) {
+          const key = `studydeck:${deck}:card:${id}`, card = JSON.parse(localStorage.getItem(key));
+          card.due = now - ago * 3600000; localStorage.setItem(key, JSON.stringify(card));
+        }
+    }""", [DECK_ID, now])
+    page.reload()
+    open_options(page)
+    page.fill("#f-size", "4")
+    page.dispatch_event("#f-size", "change")
+    # the third, two-high-tides, is in its 10-minute learning step: due soon enough to count (as in Anki)
+    assert text(page, "#f-count") == "9 questions match: 3 due, 6 new."
+    assert text(page, "#start") == "Start 4 questions"
+    page.click("#start")
+    asked = []
+    for _ in range(4):
+        asked.append(answer(page, right=True))
+        if page.is_visible("#next"):
+            page.click("#next")
+    assert asked == ["spring-tide-term", "two-bulges", "two-high-tides", "sun-vs-moon"]  # due, earliest first; new
+
+
+def test_progress_moves_between_devices_as_a_file(browser, page_url: str, tmp_path: Path) -> None:
+    laptop = browser.new_context()
+    page = laptop.new_page()
+    page.goto(page_url)
+    answer(page, right=True)
+    answer(page, right=False)
+    open_options(page)
+    with page.expect_download() as download:
+        page.click("#export")
+    saved = tmp_path / "progress.json"
+    download.value.save_as(saved)
+    assert download.value.suggested_filename == "the-tides-progress.json"
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    assert data["deck_id"] == DECK_ID and sorted(data["cards"]) == ["spring-tide-term", "two-bulges"]
+    assert saved.stat().st_size < 1000
+    laptop.close()
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = phone.new_page()
+    page.goto(page_url)
+    open_options(page)
+    page.set_input_files("#import", str(saved))
+    assert text(page, "#transfer-note") == "Loaded: 2 questions updated from the file."
+    assert "answered 2 of 9 questions; 1 right the last time" in text(page, "#overall")
+    page.set_input_files("#import", str(saved))  # loading it again changes nothing
+    assert text(page, "#transfer-note") == "Loaded: 0 questions updated from the file."
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({**data, "deck_id": "42", "bank": "another"}), encoding="utf-8")
+    page.set_input_files("#import", str(other))
+    assert text(page, "#transfer-note") == "That file holds progress for another bank (another): nothing was loaded."
+    phone.close()
+
+
+def test_on_a_phone_the_first_question_is_on_screen_and_no_keys_are_hinted(browser, page_url: str) -> None:
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = phone.new_page()
+    page.goto(page_url)
+    card = page.eval_on_selector("#card", "c => { const r = c.querySelector('#actions').getBoundingClientRect(); "
+                                          "return [c.getBoundingClientRect().top, r.bottom]; }")
+    assert 0 <= card[0] and card[1] <= 844  # the question, its answers and its button, without scrolling
+    assert not page.is_visible("#keys")
+    phone.close()
+    laptop = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = laptop.new_page()
+    page.goto(page_url)
+    assert page.is_visible("#keys")
+    laptop.close()
+
+
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def test_the_page_passes_axe_core(browser, page_url: str) -> None:
+    assert AXE.is_file(), "axe-core is missing: bash tests/run.sh installs it (npm install --prefix tests axe-core)"
+    context = browser.new_context(bypass_csp=True)  # to add axe's script to a page that allows only its own
+    page = context.new_page()
+    page.goto(page_url)
+    checks = []
+    for step in ("question", "options", "answered", "summary"):
+        if step == "options":
+            open_options(page)
+        elif step == "answered":
+            answer(page, right=False)
+        elif step == "summary":
+            for _ in ORDER[1:]:
+                if page.is_visible("#next"):
+                    page.click("#next")
+                if page.is_visible("#summary"):
+                    break
+                answer(page, right=False)
+            if page.is_visible("#next"):
+                page.click("#next")
+            assert page.is_visible("#summary")
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("axe.run(document, { resultTypes: ['violations'] })")
+        checks.append((step, [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]))
+    assert checks == [(step, []) for step, _ in checks]
+    context.close()
