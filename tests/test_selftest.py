@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from studydeck.answers import key, matches
 from studydeck.build import BuildOptions, build
@@ -538,15 +538,16 @@ def test_progress_moves_between_devices_as_a_file(browser, page_url: str, tmp_pa
     page = phone.new_page()
     page.goto(page_url)
     open_options(page)
+    note = expect(page.locator("#transfer-note"))  # waits: the file is read in the background
     page.set_input_files("#import", str(saved))
-    assert text(page, "#transfer-note") == "Loaded: 2 questions updated from the file."
+    note.to_have_text("Loaded: 2 questions updated from the file.")
     assert "answered 2 of 9 questions; 1 right the last time" in text(page, "#overall")
     page.set_input_files("#import", str(saved))  # loading it again changes nothing
-    assert text(page, "#transfer-note") == "Loaded: 0 questions updated from the file."
+    note.to_have_text("Loaded: 0 questions updated from the file.")
     other = tmp_path / "other.json"
     other.write_text(json.dumps({**data, "deck_id": "42", "bank": "another"}), encoding="utf-8")
     page.set_input_files("#import", str(other))
-    assert text(page, "#transfer-note") == "That file holds progress for another bank (another): nothing was loaded."
+    note.to_have_text("That file holds progress for another bank (another): nothing was loaded.")
     phone.close()
 
 
