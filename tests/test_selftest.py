@@ -551,15 +551,20 @@ def test_progress_moves_between_devices_as_a_file(browser, page_url: str, tmp_pa
     phone.close()
 
 
-def test_on_a_phone_the_first_question_is_on_screen_and_no_keys_are_hinted(browser, page_url: str) -> None:
+@pytest.mark.parametrize("which", ["scaffold", "default"])
+def test_on_a_phone_the_first_question_is_on_screen_and_no_keys_are_hinted(browser, page_url: str, which: str) -> None:
+    from .conftest import REPO
+
     phone = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
     page = phone.new_page()
-    page.goto(page_url)
+    page.goto(page_url if which == "scaffold" else (REPO / "decks" / "nato-japan-selftest.html").as_uri())
     card = page.eval_on_selector("#card", "c => { const r = c.querySelector('#actions').getBoundingClientRect(); "
                                           "return [c.getBoundingClientRect().top, r.bottom]; }")
     assert 0 <= card[0] and card[1] <= 844  # the question, its answers and its button, without scrolling
     assert not page.is_visible("#keys")
     phone.close()
+    if which == "default":
+        return
     laptop = browser.new_context(viewport={"width": 1280, "height": 900})
     page = laptop.new_page()
     page.goto(page_url)
