@@ -24,3 +24,5 @@ fi
 .venv/bin/python -m pip install -q -e ".[test,lint]"
 # The QTI 3 player (@citolab/qti-components), at the version package-lock.json fixes.
 [ -d tests/qti-player/node_modules ] || (cd tests/qti-player && npm ci --no-audit --no-fund --loglevel=error)
+# axe-core checks the self-test page's accessibility.
+[ -f tests/node_modules/axe-core/axe.min.js ] || npm install --silent --no-save --no-package-lock --prefix tests axe-core@4

@@ -91,7 +91,7 @@ def test_kinds_render_their_own_way(project: Path, tmp_path: Path) -> None:
             return col.get_card(col.find_cards(f"tag:kind::{tag}")[0])
 
         choice = card_of("choice")
-        assert '<ol class="choices" type="A"><li>New moon</li><li>First quarter</li>' in choice.question()
+        assert '<ol class="choices" type="A" data-choose="2"><li>New moon</li><li>First quarter</li>' in choice.question()
         assert "Choose 2." in choice.question()
         assert '<li class="correct">New moon</li><li>First quarter</li><li class="correct">Full moon</li>' in choice.answer()
         assert '<div class="verdict">False</div>' in card_of("true-false").answer()

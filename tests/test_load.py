@@ -55,3 +55,18 @@ def test_aliases_cannot_expand_or_recurse(tmp_path_factory) -> None:
     laughs = "a: &a [x, x]\n" + "".join(f"{c}: &{c} [*{p}, *{p}, *{p}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
     _run_on(project, laughs + "title: t\ndeck_id: 5\nquestions: []\n")
     _run_on(project, "title: t\ndeck_id: 5\nquestions: &q [*q]\n")
+
+
+def test_a_choice_question_may_keep_its_authored_order(tmp_path_factory) -> None:
+    project = _project(tmp_path_factory)
+    question = ("title: t\ndeck_id: 5\nquestions:\n  - id: q\n    kind: choice\n    source: tides\n"
+                "    passage: the water forms two bulges at once\n    question: How many?\n"
+                "    choices: [One, Two, All of the above]\n    answer: Two\n")
+    (project / "questions.yaml").write_text(question + "    shuffle: false\n", encoding="utf-8")
+    report = check(project)
+    assert report.bank is not None and report.bank.questions[0].shuffle is False
+    (project / "questions.yaml").write_text(question, encoding="utf-8")
+    assert check(project).bank.questions[0].shuffle is True  # type: ignore[union-attr]
+    (project / "questions.yaml").write_text(question + "    shuffle: 'no'\n", encoding="utf-8")
+    assert [str(p).split("/")[-1] for p in check(project).errors] == [
+        "questions.yaml:11:14: error: question 'q': 'shuffle' must be true or false (unquoted), not 'no'"]

@@ -3,35 +3,56 @@
 from __future__ import annotations
 
 import builtins
+import itertools
 import os
+import re
 import signal
 import sqlite3
 import sys
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pexpect
 import pytest
 from fsrs import Card, Rating, Scheduler
 
+from studydeck import quiz
 from studydeck.cli import main
 from studydeck.model import Kind, Question
 from studydeck.progress import parse, stamp
 from studydeck.quiz import Item, _letters, answer_text, card_prompt, items, when
 
-# Every quiz in these tests runs at this time, in UTC: none depends on the machine's clock, time zone or midnight.
-NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 GRADE = "Grade: 1 Again · 2 Hard · 3 Good · 4 Easy"
 REVEAL = "press Enter to see it > "
 # The scaffold bank's cards in bank order: a reversed question gives two, the cloze one per deletion number.
 CARDS = [("two-bulges", ""), ("spring-tide-term", ""), ("spring-tide-term", "reverse"), ("two-high-tides", "c1"),
          ("two-high-tides", "c2"), ("sun-vs-moon", ""), ("spring-when", ""), ("spring-season", "")]
+# The quiz's clock in every test: noon in Tokyo, whatever the machine's time zone and time of day.
+TOKYO = timezone(timedelta(hours=9))
+NOON = datetime(2026, 5, 12, 12, 0, tzinfo=TOKYO)
+# `studydeck quiz` with its clock set: it starts at the time given first and moves one second per reading.
+CLOCKED = """
+import itertools, sys
+from datetime import datetime, timedelta
+import studydeck.quiz
+start, ticks = datetime.fromisoformat(sys.argv[1]), itertools.count()
+studydeck.quiz.local_now = lambda: start + timedelta(seconds=next(ticks))
+from studydeck.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def ticking(start: datetime) -> Callable[[], datetime]:
+    """A clock that starts at `start` and moves one second each time it is read."""
+    ticks = itertools.count()
+    return lambda: start + timedelta(seconds=next(ticks))
 
 
 @pytest.fixture(autouse=True)
 def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Quizzes run in this process see the same fixed time as those spawned."""
-    monkeypatch.setenv("STUDYDECK_NOW", NOW.isoformat())
+    """The quiz run in-process reads the same fixed clock, so no test depends on the machine's midnight."""
+    monkeypatch.setattr(quiz, "local_now", ticking(NOON))
 
 
 @pytest.fixture
@@ -46,13 +67,15 @@ def progress(tmp_path: Path) -> Path:
     return tmp_path / "progress.sqlite3"
 
 
-def spawn(bank: Path, progress: Path, *args: str, color: bool = False) -> pexpect.spawn:
-    """`studydeck quiz` in a pseudo-terminal wide enough that no line wraps."""
+def spawn(bank: Path, progress: Path, *args: str, color: bool = False, at: datetime = NOON) -> pexpect.spawn:
+    """`studydeck quiz` in a pseudo-terminal wide enough that no line wraps, its clock starting `at`, in a time
+    zone of its own (the machine's, here another one, must not matter)."""
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS", "LINES")}
-    env |= {"STUDYDECK_NOW": NOW.isoformat(), "TZ": "UTC"}
+    env["TZ"] = "America/St_Johns"
     if not color:
         env["NO_COLOR"] = "1"
-    child = pexpect.spawn(sys.executable, ["-m", "studydeck", "quiz", str(bank), "--progress", str(progress), *args],
+    child = pexpect.spawn(sys.executable, ["-c", CLOCKED, at.isoformat(), "quiz", str(bank), "--progress",
+                                           str(progress), *args],
                           env=env, encoding="utf-8", dimensions=(40, 250), timeout=10)
     child.delaybeforesend = None  # every reply waits for its prompt first
     return child
@@ -78,46 +101,55 @@ def rows(progress: Path, sql: str) -> list[tuple]:
         db.close()
 
 
+def choice_letters(child: pexpect.spawn, prompt: str, *texts: str) -> str:
+    """Wait for a choice question's prompt; the letters the choices `texts` got this time (they are shuffled)."""
+    child.expect_exact(prompt)
+    shown = {text: letter for letter, text in re.findall(r"^  ([A-Z])\) (.+?)\r?$", child.before, re.MULTILINE)}
+    return " ".join(sorted(shown[t] for t in texts))
+
+
+# The cards the first test asks: one per question (a card's siblings are buried until the next day).
+ASKED = [("two-bulges", ""), ("spring-tide-term", ""), ("two-high-tides", "c1"), ("sun-vs-moon", ""),
+         ("spring-when", ""), ("spring-season", "")]
+
+
 def test_a_quiz_over_every_kind_records_grades_and_fsrs_schedules(bank: Path, progress: Path) -> None:
     child = spawn(bank, progress, "--new", "8")
-    child.expect_exact("0 due for review, 8 new (up to 8 new a day, 0 already today), out of 8 cards.")
-    child.expect_exact("[1/8] Short answer · How the Moon Makes the Tides")
+    child.expect_exact("0 due for review, 6 new (up to 8 new a day, 0 already today), out of 8 cards.")
+    child.expect_exact("[1/6] Short answer · How the Moon Makes the Tides")
     reply(child, REVEAL, "")
     child.expect_exact("Answer: Two, one facing the Moon and one on the far side.")
     child.expect_exact("The Moon pulls the near ocean towards it and leaves the far ocean behind.")
     child.expect_exact("  “the water forms two bulges at once”")
     child.expect_exact("  — Your Name, “How the Moon Makes the Tides”, Your class notes, 2026, ¶2 [tides#2]")
-    reply(child, GRADE, "4")
+    reply(child, GRADE + " > ", "")                # free recall: Enter alone grades nothing
+    child.expect_exact("Type 1, 2, 3 or 4 (or a, h, g, e).")
+    reply(child, GRADE + " > ", "4")
     child.expect_exact("Next time: in ")
     reply(child, REVEAL, "")                      # spring-tide-term
     reply(child, GRADE, "again")
     child.expect_exact("Next time: in 1 minute.")
-    child.expect_exact("Term and definition, the other way")
-    child.expect_exact("Which term is this?")
-    reply(child, REVEAL, "")
-    child.expect_exact("Answer: Spring tide")
-    reply(child, GRADE, "e")
+    # its other way round is a sibling, buried for the day: the cloze comes next, with its first gap only
+    child.expect_exact("[3/6] Fill in the blanks")
     child.expect_exact("Most coasts see […] high tides in a little more than 24 hours.")
     reply(child, "Gap > ", " TWO ")
     child.expect_exact("✔ Right.")
     reply(child, "[Enter: Good] > ", "")           # the suggested grade for a right answer
     child.expect_exact("Next time: in 10 minutes.")
-    child.expect_exact("Most coasts see two high tides in a little more than […: a duration].")
-    reply(child, "Gap (a duration) > ", "a day")
-    child.expect_exact("Gap: the answer is “24 hours”, you wrote “a day”")
-    child.expect_exact("✘ Not quite.")
-    reply(child, "[Enter: Again] > ", "")          # the suggested grade for a wrong answer
     reply(child, "Your answer > ", "  moon! ")     # type-in, forgiving, an accepted alternative
     child.expect_exact("✔ Right.")
     child.expect_exact("Also accepted: Moon")
     reply(child, GRADE, "4")
     child.expect_exact("At which phases of the Moon do spring tides happen? (choose 2)")
-    child.expect_exact("  D) Last quarter")
-    reply(child, "Your answers (letters, e.g. A C) > ", "e")
-    reply(child, "Type one or more letters from A to D.", "a, C")
+    right = choice_letters(child, "Your answers (letters, e.g. A C) > ", "New moon", "Full moon")
+    child.sendline("e")
+    reply(child, "Type one or more letters from A to D.", right.replace(" ", ", "))
     child.expect_exact("✔ Right.")
-    child.expect_exact("Answer: A) New moon, C) Full moon")
-    reply(child, GRADE, "4")
+    child.expect(r"Answer: (.*?)\r?\n")
+    shown = re.findall(r"([A-D])\) (New moon|Full moon)", child.match.group(1))
+    assert sorted(letter for letter, _ in shown) == right.split() and len(shown) == 2  # this showing's letters
+    child.expect_exact(GRADE)
+    child.sendline("4")
     reply(child, "True or false? [t/f] > ", "t")
     child.expect_exact("✘ Not quite.")
     child.expect_exact("Answer: False")
@@ -130,18 +162,14 @@ def test_a_quiz_over_every_kind_records_grades_and_fsrs_schedules(bank: Path, pr
     child.expect_exact("Most coasts see […] high tides")
     reply(child, "Gap > ", "two")
     reply(child, GRADE, "")
-    child.expect_exact("[again] Fill in the blanks")
-    reply(child, "Gap (a duration) > ", "24 hours")
-    reply(child, GRADE, "4")
     child.expect_exact("[again] True or false")
     reply(child, "True or false? [t/f] > ", "false")
     reply(child, GRADE, "4")
-    child.expect_exact("Session: 12 answer(s) to 8 card(s).")
-    child.expect_exact("Checked answers right: 6 of 8.")
-    child.expect_exact("Grades: Again 3 · Hard 0 · Good 2 · Easy 7")
+    child.expect_exact("Session: 9 answer(s) to 6 card(s).")
+    child.expect_exact("Checked answers right: 5 of 6.")
+    child.expect_exact("Grades: Again 2 · Hard 0 · Good 2 · Easy 5")
     child.expect_exact("To look at again:")
     child.expect_exact("spring-tide-term: Spring tide")
-    child.expect_exact("two-high-tides: Most coasts see two high tides in a little more than […: a duration].")
     child.expect_exact("spring-season: Spring tides happen only in spring.")
     child.expect_exact(f"Progress: {progress}")
     _, status = finish(child)
@@ -149,16 +177,24 @@ def test_a_quiz_over_every_kind_records_grades_and_fsrs_schedules(bank: Path, pr
 
     reviews = rows(progress, "SELECT question, card, rating, correct, reviewed, due FROM reviews ORDER BY id")
     assert [(q, c, r, k) for q, c, r, k, _, _ in reviews] == [
-        ("two-bulges", "", 4, None), ("spring-tide-term", "", 1, None), ("spring-tide-term", "reverse", 4, None),
-        ("two-high-tides", "c1", 3, 1), ("two-high-tides", "c2", 1, 0), ("sun-vs-moon", "", 4, 1),
-        ("spring-when", "", 4, 1), ("spring-season", "", 1, 0),
-        ("spring-tide-term", "", 4, None), ("two-high-tides", "c1", 3, 1), ("two-high-tides", "c2", 4, 1),
-        ("spring-season", "", 4, 1)]
+        ("two-bulges", "", 4, None), ("spring-tide-term", "", 1, None), ("two-high-tides", "c1", 3, 1),
+        ("sun-vs-moon", "", 4, 1), ("spring-when", "", 4, 1), ("spring-season", "", 1, 0),
+        ("spring-tide-term", "", 4, None), ("two-high-tides", "c1", 3, 1), ("spring-season", "", 4, 1)]
     # FSRS's learning steps: Again -> 1 minute, Good on a new card -> 10 minutes
-    steps = {(q, c, r): parse(due) - parse(at) for q, c, r, _, at, due in reviews[:8]}
+    steps = {(q, c, r): parse(due) - parse(at) for q, c, r, _, at, due in reviews[:6]}
     assert steps[("spring-tide-term", "", 1)] == timedelta(minutes=1)
     assert steps[("two-high-tides", "c1", 3)] == timedelta(minutes=10)
+    assert NOON < parse(reviews[0][4]) < NOON + timedelta(minutes=1)  # the quiz's own clock, not the machine's
     _assert_cards_match_fsrs(progress, reviews)
+
+    # later the same day the buried siblings stay buried; the next day they are new cards again
+    child = spawn(bank, progress, "--new", "8", at=NOON + timedelta(hours=11, minutes=59))
+    child.expect_exact("0 due for review, 0 new (up to 8 new a day, 6 already today), out of 8 cards.")
+    finish(child)
+    child = spawn(bank, progress, "--new", "8", at=NOON + timedelta(hours=12, minutes=1))
+    child.expect_exact("new (up to 8 new a day, 0 already today), out of 8 cards.")
+    child.sendintr()
+    finish(child)
 
 
 def _assert_cards_match_fsrs(progress: Path, reviews: list[tuple]) -> None:
@@ -166,9 +202,9 @@ def _assert_cards_match_fsrs(progress: Path, reviews: list[tuple]) -> None:
     stored = {(q, c): (state, stability, difficulty, parse(due))
               for q, c, state, stability, difficulty, due in rows(progress,
               "SELECT question, card, state, stability, difficulty, due FROM cards")}
-    assert sorted(stored) == sorted(CARDS)
+    assert sorted(stored) == sorted(ASKED)
     scheduler = Scheduler(enable_fuzzing=False)
-    for key in CARDS:
+    for key in ASKED:
         card = Card(card_id=0)
         last = None
         for q, c, rating, _, at, _ in reviews:
@@ -187,8 +223,8 @@ def test_a_killed_quiz_keeps_its_answers_and_the_next_run_asks_only_what_is_due(
     for _ in range(2):
         reply(child, REVEAL, "")
         reply(child, GRADE, "4")
-    child.expect_exact("[3/3] Term and definition, the other way")
-    child.expect_exact(REVEAL)
+    child.expect_exact("[3/3] Fill in the blanks")
+    child.expect_exact("Gap > ")
     child.kill(signal.SIGKILL)
     child.close()
     assert child.signalstatus == signal.SIGKILL
@@ -196,24 +232,25 @@ def test_a_killed_quiz_keeps_its_answers_and_the_next_run_asks_only_what_is_due(
     assert rows(progress, "SELECT question, card, rating FROM reviews ORDER BY id") == [
         ("two-bulges", "", 4), ("spring-tide-term", "", 4)]
 
-    # the same day: nothing is due yet, one new card is left of today's three
-    child = spawn(bank, progress, "--new", "3")
+    # the same day: nothing is due yet, one new card is left of today's three (the reverse of spring-tide-term
+    # is buried, as its sibling was answered today)
+    child = spawn(bank, progress, "--new", "3", at=NOON + timedelta(minutes=30))
     child.expect_exact("0 due for review, 1 new (up to 3 new a day, 2 already today), out of 8 cards.")
-    child.expect_exact("[1/1] Term and definition, the other way")
-    reply(child, REVEAL, "")
+    child.expect_exact("[1/1] Fill in the blanks")
+    reply(child, "Gap > ", "two")
     reply(child, GRADE, "4")
     output, status = finish(child)
     assert status == 0 and "[2/" not in output and "Next card due in " in output
 
-    child = spawn(bank, progress, "--new", "3")
+    child = spawn(bank, progress, "--new", "3", at=NOON + timedelta(hours=1))
     child.expect_exact("0 due for review, 0 new (up to 3 new a day, 3 already today), out of 8 cards.")
     child.expect_exact("Nothing is due now.")
     output, status = finish(child)
     assert status == 0 and GRADE not in output
 
     # time passes for one card only: FSRS's stored due date, not the bank order, decides what is asked
-    _set_due(progress, "spring-tide-term", "", NOW - timedelta(hours=1))
-    child = spawn(bank, progress, "--new", "0")
+    _set_due(progress, "spring-tide-term", "", NOON)
+    child = spawn(bank, progress, "--new", "0", at=NOON + timedelta(hours=2))
     child.expect_exact("1 due for review, 0 new (up to 0 new a day, 3 already today), out of 8 cards.")
     child.expect_exact("[1/1] Term and definition · How the Moon Makes the Tides")
     child.expect_exact("Spring tide")
@@ -222,7 +259,7 @@ def test_a_killed_quiz_keeps_its_answers_and_the_next_run_asks_only_what_is_due(
     output, status = finish(child)
     assert status == 0 and "Session: 1 answer(s) to 1 card(s)." in output
     due = parse(rows(progress, "SELECT due FROM cards WHERE question = 'spring-tide-term' AND card = ''")[0][0])
-    assert due > NOW + timedelta(days=1)
+    assert due > NOON + timedelta(days=1)
 
 
 def _set_due(progress: Path, question: str, card: str, due: datetime) -> None:
@@ -288,7 +325,8 @@ def scripted(monkeypatch: pytest.MonkeyPatch, *lines: str) -> list[str]:
 def test_filters_choose_the_cards(bank: Path, progress: Path, monkeypatch, capsys) -> None:
     scripted(monkeypatch)
     assert main(["quiz", str(bank), "--progress", str(progress), "--tag", "terms"]) == 0
-    assert "0 due for review, 3 new (up to 20 new a day, 0 already today), out of 3 cards." in capsys.readouterr().out
+    # the reversed question's two cards are siblings: one is asked today, the other another day
+    assert "0 due for review, 2 new (up to 20 new a day, 0 already today), out of 3 cards." in capsys.readouterr().out
     assert main(["quiz", str(bank), "--progress", str(progress), "--source", "tides", "--kind", "cloze"]) == 0
     assert "out of 2 cards." in capsys.readouterr().out
     assert main(["quiz", str(bank), "--progress", str(progress), "--source", "elsewhere"]) == 0
@@ -365,3 +403,88 @@ def test_cards_are_the_ones_anki_would_make() -> None:
     assert card_prompt(Item(gaps, "c2")) == "The Moon and the Sun raise tides twice in […: a duration]."
     assert answer_text(Item(gaps, "c2")) == "The Moon and the Sun raise tides twice in a day."
     assert (card_prompt(Item(term, "reverse")), answer_text(Item(term, "reverse"))) == ("The largest tide.", "Spring tide")
+
+
+class Scripted(quiz.Terminal):
+    """A terminal whose learner is a function: it reads what was printed and the prompt, and replies."""
+
+    def __init__(self, learner: Callable[[list[str], str], str]) -> None:
+        super().__init__()
+        self.color, self.width, self.lines = False, None, []
+        self.learner = learner
+
+    def say(self, text: str = "", style: str | None = None, indent: str = "", wrap: bool = True) -> None:
+        self.lines.append(indent + text)
+
+    def ask(self, prompt: str) -> str:
+        return self.learner(self.lines, prompt)
+
+
+def picks_right_choices(lines: list[str], prompt: str) -> str:
+    """Answers a choice question right by reading the letters of this showing, and grades 3."""
+    if prompt.startswith("Grade"):
+        return "3"
+    shown = {m.group(2): m.group(1) for m in map(re.compile(r"^  ([A-Z])\) (.+)$").match, lines[-6:]) if m}
+    return " ".join(shown[t] for t in ("New moon", "Full moon"))
+
+
+def test_choices_are_shuffled_on_every_showing_unless_the_question_says_not(bank: Path, progress: Path) -> None:
+    from studydeck import load_checked
+    from studydeck.progress import Progress
+
+    text = (bank / "questions.yaml").read_text(encoding="utf-8")
+    loaded = load_checked(bank)
+    fixed = text.replace("    answer: [New moon, Full moon]", "    answer: [New moon, Full moon]\n    shuffle: false")
+    (bank / "questions.yaml").write_text(fixed, encoding="utf-8")
+    for current, expect_shuffled in ((loaded, True), (load_checked(bank), False)):
+        question = next(q for q in current.questions if q.kind is Kind.CHOICE)
+        assert question.shuffle is expect_shuffled
+        term = Scripted(picks_right_choices)
+        store = Progress(tmp := progress.with_suffix(f".{expect_shuffled}"), current)
+        session = quiz.Session(current, store, term, ticking(NOON), quiz.random.Random(7))
+        orders = set()
+        for _ in range(12):
+            result = session.answer(Item(question))
+            assert result.correct is True  # the letters read off the screen are the right ones, whatever the order
+            orders.add(tuple(line for line in term.lines if re.match(r"^  [A-D]\) ", line))[-4:])
+            answer_line = next(line for line in reversed(term.lines) if line.startswith("Answer: "))
+            assert re.findall(r"[A-D]\) (New moon|Full moon)", answer_line) == ["New moon", "Full moon"] or \
+                sorted(re.findall(r"[A-D]\) (New moon|Full moon)", answer_line)) == ["Full moon", "New moon"]
+        store.close()
+        assert tmp.exists()
+        if expect_shuffled:
+            assert len(orders) > 3
+        else:
+            assert orders == {("  A) New moon", "  B) First quarter", "  C) Full moon", "  D) Last quarter")}
+
+
+def test_siblings_are_buried_until_midnight_of_the_clocks_time_zone(bank: Path, progress: Path) -> None:
+    from studydeck import load_checked
+    from studydeck.progress import Progress
+
+    loaded = load_checked(bank)
+    cards = items(loaded.questions)
+    store = Progress(progress, loaded)
+    late = datetime(2026, 5, 12, 23, 30, tzinfo=TOKYO)
+    card, _ = Scheduler().review_card(Card(card_id=0), Rating.Again, late.astimezone(UTC))
+    store.record(("spring-tide-term", ""), card, Rating.Again, None, late)
+
+    def planned(now: datetime) -> list[tuple[str, str]]:
+        todo = quiz.plan(cards, store, 20, now)
+        return [i.key for i in todo.due + todo.new]
+
+    # an hour later in Tokyo it is the next day: the card is due and its sibling (still new) waits for it
+    assert planned(late + timedelta(hours=1))[:2] == [("spring-tide-term", ""), ("two-bulges", "")]
+    assert ("spring-tide-term", "reverse") not in planned(late + timedelta(hours=1))
+    # just before midnight the same day, the sibling is buried too; the next day, once the card is no longer
+    # due, the sibling comes as a new card
+    assert ("spring-tide-term", "reverse") not in planned(late + timedelta(minutes=10))
+    card, _ = Scheduler().review_card(card, Rating.Easy, (late + timedelta(hours=1)).astimezone(UTC))
+    store.record(("spring-tide-term", ""), card, Rating.Easy, None, late + timedelta(hours=1))
+    assert ("spring-tide-term", "reverse") not in planned(late + timedelta(hours=2))  # answered today (the 13th)
+    assert card.due > late + timedelta(days=1, minutes=40)
+    assert ("spring-tide-term", "reverse") in planned(late + timedelta(days=1, minutes=40))  # 00:10 on the 14th
+    # the same instants on a UTC clock fall on one day (14:30 and 15:30): the day is the clock's, not the machine's
+    utc = late.astimezone(UTC)
+    assert utc.date() == (utc + timedelta(hours=1)).date()
+    store.close()

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from studydeck.answers import key
 from studydeck.build import BuildOptions, build
@@ -55,13 +55,14 @@ ANSWERS = {
     "spring-tide-term": ("recall", True, False),
     "two-high-tides": ("gaps", ["Two", " 24 HOURS. "], ["three", "a day"]),
     "sun-vs-moon": ("type", "  THE moon!! ", "the Sun"),
-    "spring-when": ("pick", [0, 2], [0]),
-    "spring-season": ("pick", [1], [0]),
-    "which-body": ("pick", [1], [0]),
+    "spring-when": ("pick", ["New moon", "Full moon"], ["New moon"]),
+    "spring-season": ("pick", ["False"], ["True"]),
+    "which-body": ("pick", ["The Moon"], ["The Sun"]),
     "accents": ("type", "nouvelle zelande", "Australia"),
     "injection": ("recall", True, False),
 }
 ORDER = list(ANSWERS)
+DECK_ID = "1234567890123"  # the scaffold's, below (the page keeps progress under it)
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +70,9 @@ def bank(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The scaffold bank (one question of every kind) plus a single-answer choice, accents and an attack."""
     project = tmp_path_factory.mktemp("selftest") / "bank"
     assert main(["init", str(project)]) == 0
-    with (project / "questions.yaml").open("a", encoding="utf-8") as f:
-        f.write(EXTRA)
+    questions = project / "questions.yaml"
+    text = re.sub(r"(?m)^deck_id: \d+", f"deck_id: {DECK_ID}", questions.read_text(encoding="utf-8"))
+    questions.write_text(text + EXTRA, encoding="utf-8")
     build(project, BuildOptions(formats=("selftest",)))
     return project
 
@@ -125,8 +127,8 @@ def answer(page, right: bool) -> str:
     elif action == "type":
         page.fill("#typed", value)
     else:
-        for index in value:
-            page.click(f".option >> nth={index}")
+        for choice in value:  # by its text: choices are shuffled on every showing
+            page.locator(".option", has_text=choice).click()
     page.click("#check")
     return qid
 
@@ -203,12 +205,15 @@ def test_wrong_choices_and_gaps_are_marked(page) -> None:
     assert page.eval_on_selector_all(".gap-fix", "xs => xs.map(x => x.textContent)") == ["two", "24 hours"]
     start(page, kind="choice")
     answer(page, right=False)  # spring-when: one of the two right choices
-    marks = page.eval_on_selector_all(".option", "xs => xs.map(x => x.className + ':' + x.innerText.split('\\n').pop())")
-    assert marks == ["option is-correct:✔ your choice", "option:First quarter", "option is-correct:✔ correct",
-                     "option:Last quarter"]
-    assert page.is_disabled(".option input >> nth=1")
-    colours = page.eval_on_selector_all(".option", "xs => xs.map(x => getComputedStyle(x).backgroundColor)")
-    assert colours[0] == colours[2] != colours[1]  # a right choice looks right whether it was picked or not
+    marks = dict(page.eval_on_selector_all(".option", "xs => xs.map(x => [x.querySelector('.text').textContent, "
+                                           "x.className + ':' + x.innerText.split('\\n').pop()])"))
+    assert marks == {"New moon": "option is-correct:✔ your choice", "First quarter": "option:First quarter",
+                     "Full moon": "option is-correct:✔ correct", "Last quarter": "option:Last quarter"}
+    assert page.locator(".option", has_text="First quarter").locator("input").is_disabled()
+    colours = dict(page.eval_on_selector_all(".option", "xs => xs.map(x => [x.querySelector('.text').textContent, "
+                                             "getComputedStyle(x).backgroundColor])"))
+    # a right choice looks right whether it was picked or not
+    assert colours["New moon"] == colours["Full moon"] != colours["First quarter"]
 
 
 def test_summary_groups_by_source_and_tag_and_lists_the_missed(page) -> None:
@@ -233,7 +238,7 @@ def test_summary_groups_by_source_and_tag_and_lists_the_missed(page) -> None:
 def test_filters_choose_the_questions(page) -> None:
     open_options(page)
     page.select_option("#f-kind", "type-in")
-    assert text(page, "#f-count") == "2 questions match."
+    assert text(page, "#f-count") == "2 questions match: 0 due, 2 new."
     start(page, kind="type-in")
     assert page.get_attribute("#options", "open") is None  # closed, so a phone shows the question
     assert text(page, "#position") == "Question 1 of 2"
@@ -254,7 +259,7 @@ def test_filters_choose_the_questions(page) -> None:
     page.set_checked("#f-missed", True)
     page.select_option("#f-kind", "")
     page.select_option("#f-tag", "")
-    assert text(page, "#f-count") == "1 question matches."
+    assert text(page, "#f-count") == "1 question matches: 1 due, 0 new."  # Again: due in a minute
     page.click("#start")
     assert current_id(page) == "spring-season" and text(page, "#position") == "Question 1 of 1"
 
@@ -267,16 +272,25 @@ def test_progress_survives_a_reload_and_reset_forgets_it(page) -> None:
     assert text(page, "#score") == "Score 1 / 2"
     assert current_id(page) == "two-high-tides"
     open_options(page)
-    assert "answered 2 of 9 questions; 1 right" in text(page, "#overall")
-    stored = json.loads(page.evaluate("localStorage.getItem('studydeck:the-tides')"))
-    assert stored["last"] == {"two-bulges": 1, "spring-tide-term": 0}
+    assert "answered 2 of 9 questions; 1 right the last time; 2 due now." in text(page, "#overall")
+    stored = stored_progress(page)
+    assert {qid: card["right"] for qid, card in stored["cards"].items()} == {"two-bulges": 1, "spring-tide-term": 0}
+    assert set(stored["other"]) == {f"studydeck:{DECK_ID}:run"}
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#reset")
     assert text(page, "#position") == f"Question 1 of {len(ORDER)}"
     assert text(page, "#score") == "Score 0 / 0"
     page.reload()
     assert text(page, "#score") == "Score 0 / 0"
-    assert json.loads(page.evaluate("localStorage.getItem('studydeck:the-tides')"))["last"] == {}
+    assert stored_progress(page)["cards"] == {}
+
+
+def stored_progress(page) -> dict:
+    """What the page keeps in localStorage: one entry per card answered, and the others (the session)."""
+    entries = page.evaluate("Object.fromEntries(Object.keys(localStorage).map(k => [k, localStorage.getItem(k)]))")
+    prefix = f"studydeck:{DECK_ID}:card:"
+    return {"cards": {k[len(prefix):]: json.loads(v) for k, v in entries.items() if k.startswith(prefix)},
+            "other": [k for k in entries if not k.startswith(prefix)]}
 
 
 def test_a_finished_run_shows_its_results_after_a_reload(page) -> None:
@@ -286,14 +300,20 @@ def test_a_finished_run_shows_its_results_after_a_reload(page) -> None:
     assert text(page, "#final-score") == "You got 1 of 1 right (100%)."
 
 
+def letter_of(page, choice: str) -> str:
+    """The letter a choice has on screen this time (choices are shuffled on every showing)."""
+    shown = page.eval_on_selector_all(".option .text", "xs => xs.map(x => x.textContent)")
+    return "ABCDEFGHIJ"[shown.index(choice)]
+
+
 def test_keyboard_only(page) -> None:
     start(page, kind="choice")
-    page.keyboard.press("1")
-    page.keyboard.press("c")
+    page.keyboard.press(str("ABCD".index(letter_of(page, "New moon")) + 1))  # a digit ...
+    page.keyboard.press(letter_of(page, "Full moon").lower())  # ... or a letter
     page.keyboard.press("Enter")
     assert text(page, ".verdict") == "✔ Right!"
     page.keyboard.press("Enter")
-    page.keyboard.press("b")
+    page.keyboard.press(letter_of(page, "The Moon").lower())
     page.keyboard.press("Enter")
     assert text(page, ".verdict") == "✔ Right!"
     start(page, kind="true-false")
@@ -376,7 +396,7 @@ def test_a_large_banks_page_carries_every_question_in_order(tmp_path: Path) -> N
     html = (tmp_path / "big" / "decks" / "synthetic-2500-selftest.html").read_text(encoding="utf-8")
     data = json.loads(re.search(r'<script type="application/json"[^>]*>(.*?)</script>', html, re.S).group(1))
     assert [q["id"] for q in data["questions"]] == [f"q{i:06d}" for i in range(2500)]
-    assert set(data) == {"bank", "kinds", "questions", "sources", "tags"}
+    assert set(data) == {"bank", "deck_id", "kinds", "questions", "sources", "tags"}
 
 
 def test_the_default_banks_page_has_every_gap_and_is_committed_up_to_date(default_bank: Path, tmp_path: Path) -> None:
@@ -398,3 +418,169 @@ def test_the_default_banks_page_has_every_gap_and_is_committed_up_to_date(defaul
     committed = default_bank / "decks" / "nato-japan-selftest.html"
     assert (tmp_path / "nato-japan-selftest.html").read_bytes() == committed.read_bytes(), (
         "decks/ is out of date: run `.venv/bin/studydeck build` in the repository and commit decks/")
+
+
+def _histories(count: int, seed: int) -> list[list[tuple[int, int]]]:
+    """Review histories as learners make them: (time in ms, rating), minutes to months apart, every rating."""
+    import random
+
+    rng = random.Random(seed)
+    start = 1_767_225_600_000  # 2026-01-01T00:00Z
+    histories = []
+    for _ in range(count):
+        at, history = start + rng.randrange(86_400_000), []
+        for _ in range(rng.randint(1, 12)):
+            history.append((at, rng.choice([1, 1, 2, 3, 3, 3, 4])))
+            at += rng.choice([30_000, 60_000, 600_000, 3_600_000, 86_400_000, 3 * 86_400_000]) * rng.randint(1, 40)
+        histories.append(history)
+    return histories
+
+
+def test_the_pages_fsrs_gives_the_quizs_due_dates(page) -> None:
+    """The page's scheduler and the `fsrs` package the quiz uses agree on every card of a few hundred histories."""
+    from datetime import UTC, datetime
+
+    from fsrs import Card, Rating, Scheduler
+
+    histories = _histories(300, seed=16)
+    scheduler = Scheduler(enable_fuzzing=False)
+    expected = []
+    for history in histories:
+        card = Card(card_id=0)
+        for at, rating in history:
+            card, _ = scheduler.review_card(card, Rating(rating), datetime.fromtimestamp(at / 1000, UTC))
+        expected.append((card.due.timestamp() * 1000, card.state.value, card.step))
+    got = page.evaluate("""histories => histories.map(h => {
+        let card = null;
+        h.forEach(([at, rating]) => { card = StudydeckFSRS.review(card, rating, at, { fuzz: false }); });
+        return [card.due, card.state, card.step];
+    })""", histories)
+    for history, (due, state, step), (their_due, their_state, their_step) in zip(histories, expected, got):
+        assert abs(due - their_due) <= 60_000 and (state, step) == (their_state, their_step), history
+    assert len({state for _, state, _ in expected}) == 3  # learning, review and relearning cards all compared
+    # with fuzzing (as both use it) a review interval stays within FSRS's fuzz range of the unfuzzed one
+    spread = page.evaluate("""() => {
+        let card = null, dues = new Set();
+        for (let i = 0; i < 40; i++) {
+          let c = StudydeckFSRS.review(null, 4, 0);
+          c = StudydeckFSRS.review(c, 3, 10 * 86400000);
+          dues.add(c.due);
+        }
+        return dues.size;
+    }""")
+    assert spread > 1
+
+
+def test_a_session_asks_due_questions_first_then_new_ones(page) -> None:
+    # answer three, then let time pass: FSRS's due dates decide the next session, not the bank order
+    for _ in range(3):
+        answer(page, right=True)
+        if page.is_visible("#next"):
+            page.click("#next")
+    now = page.evaluate("Date.now()")
+    page.evaluate("""([deck, now]) => {
+        for (const [id, ago] of [["spring-tide-term", 2], ["two-bulges", 1]]) {
+          const key = `studydeck:${deck}:card:${id}`, card = JSON.parse(localStorage.getItem(key));
+          card.due = now - ago * 3600000; localStorage.setItem(key, JSON.stringify(card));
+        }
+    }""", [DECK_ID, now])
+    page.reload()
+    open_options(page)
+    page.fill("#f-size", "4")
+    page.dispatch_event("#f-size", "change")
+    # the third, two-high-tides, is in its 10-minute learning step: due soon enough to count (as in Anki)
+    assert text(page, "#f-count") == "9 questions match: 3 due, 6 new."
+    assert text(page, "#start") == "Start 4 questions"
+    page.click("#start")
+    asked = []
+    for _ in range(4):
+        asked.append(answer(page, right=True))
+        if page.is_visible("#next"):
+            page.click("#next")
+    assert asked == ["spring-tide-term", "two-bulges", "two-high-tides", "sun-vs-moon"]  # due, earliest first; new
+
+
+def test_progress_moves_between_devices_as_a_file(browser, page_url: str, tmp_path: Path) -> None:
+    laptop = browser.new_context()
+    page = laptop.new_page()
+    page.goto(page_url)
+    answer(page, right=True)
+    answer(page, right=False)
+    open_options(page)
+    with page.expect_download() as download:
+        page.click("#export")
+    saved = tmp_path / "progress.json"
+    download.value.save_as(saved)
+    assert download.value.suggested_filename == "the-tides-progress.json"
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    assert data["deck_id"] == DECK_ID and sorted(data["cards"]) == ["spring-tide-term", "two-bulges"]
+    assert saved.stat().st_size < 1000
+    laptop.close()
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = phone.new_page()
+    page.goto(page_url)
+    open_options(page)
+    note = expect(page.locator("#transfer-note"))  # waits: the file is read in the background
+    page.set_input_files("#import", str(saved))
+    note.to_have_text("Loaded: 2 questions updated from the file.")
+    assert "answered 2 of 9 questions; 1 right the last time" in text(page, "#overall")
+    page.set_input_files("#import", str(saved))  # loading it again changes nothing
+    note.to_have_text("Loaded: 0 questions updated from the file.")
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({**data, "deck_id": "42", "bank": "another"}), encoding="utf-8")
+    page.set_input_files("#import", str(other))
+    note.to_have_text("That file holds progress for another bank (another): nothing was loaded.")
+    phone.close()
+
+
+@pytest.mark.parametrize("which", ["scaffold", "default"])
+def test_on_a_phone_the_first_question_is_on_screen_and_no_keys_are_hinted(browser, page_url: str, which: str) -> None:
+    from .conftest import REPO
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = phone.new_page()
+    page.goto(page_url if which == "scaffold" else (REPO / "decks" / "nato-japan-selftest.html").as_uri())
+    card = page.eval_on_selector("#card", "c => { const r = c.querySelector('#actions').getBoundingClientRect(); "
+                                          "return [c.getBoundingClientRect().top, r.bottom]; }")
+    assert card[0] >= 0 and card[1] <= 844  # the question, its answers and its button, without scrolling
+    assert not page.is_visible("#keys")
+    phone.close()
+    if which == "default":
+        return
+    laptop = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = laptop.new_page()
+    page.goto(page_url)
+    assert page.is_visible("#keys")
+    laptop.close()
+
+
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def test_the_page_passes_axe_core(browser, page_url: str) -> None:
+    assert AXE.is_file(), "axe-core is missing: bash tests/run.sh installs it (npm install --prefix tests axe-core)"
+    context = browser.new_context(bypass_csp=True)  # to add axe's script to a page that allows only its own
+    page = context.new_page()
+    page.goto(page_url)
+    checks = []
+    for step in ("question", "options", "answered", "summary"):
+        if step == "options":
+            open_options(page)
+        elif step == "answered":
+            answer(page, right=False)
+        elif step == "summary":
+            for _ in ORDER[1:]:
+                if page.is_visible("#next"):
+                    page.click("#next")
+                if page.is_visible("#summary"):
+                    break
+                answer(page, right=False)
+            if page.is_visible("#next"):
+                page.click("#next")
+            assert page.is_visible("#summary")
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("axe.run(document, { resultTypes: ['violations'] })")
+        checks.append((step, [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]))
+    assert checks == [(step, []) for step, _ in checks]
+    context.close()

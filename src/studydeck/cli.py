@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -158,10 +158,10 @@ def quiz(project: Path, new_per_day: int, sources: tuple[str, ...], tags: tuple[
     return run_quiz(bank, QuizOptions(selection=selection, new_per_day=new_per_day, progress=progress), clock=_clock())
 
 
-def _clock() -> Callable[[], datetime]:
-    """The quiz's clock: the fixed time of `$STUDYDECK_NOW` when set, else the system clock."""
+def _clock() -> Callable[[], datetime] | None:
+    """The quiz's clock: the fixed time of `$STUDYDECK_NOW` when set, else None (the quiz's own local clock)."""
     fixed = _fixed_time()
-    return (lambda: fixed) if fixed is not None else (lambda: datetime.now(UTC))
+    return (lambda: fixed) if fixed is not None else None
 
 
 def _fixed_time() -> datetime | None:

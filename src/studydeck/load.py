@@ -29,7 +29,7 @@ _KEYS = {
     Kind.REVERSED: {"question", "answer"},
     Kind.TYPE_IN: {"question", "answer", "accept", "tolerance"},
     Kind.CLOZE: {"text"},
-    Kind.CHOICE: {"question", "choices", "answer"},
+    Kind.CHOICE: {"question", "choices", "answer", "shuffle"},
     Kind.TRUE_FALSE: {"question", "answer"},
 }
 _BANK_KEYS = {"name", "title", "description", "deck_id", "questions"}
@@ -166,7 +166,7 @@ class _Reader:
 
     def kind_fields(self, kind: Kind, fields: _FieldReader) -> dict[str, Any]:
         if kind is Kind.CHOICE:
-            return {"choices": fields.choices()}
+            return {"choices": fields.choices(), "shuffle": fields.flag("shuffle", default=True)}
         if kind is Kind.TRUE_FALSE:
             return {"truth": fields.truth()}
         if kind is Kind.CLOZE:
@@ -322,6 +322,17 @@ class _FieldReader:
             written = value.data if value.is_scalar else "a list or mapping"
             self.fail(value, f"a true-false answer must be true or false (unquoted), not {written!r}")
             return None
+        return bool(value.typed())
+
+    def flag(self, key: str, default: bool) -> bool:
+        """An optional boolean key, such as `shuffle: false`."""
+        value = self.item.data.get(key)
+        if value is None:
+            return default
+        if not (value.is_scalar and value.tag == BOOL):
+            written = value.data if value.is_scalar else "a list or mapping"
+            self.fail(value, f"'{key}' must be true or false (unquoted), not {written!r}")
+            return default
         return bool(value.typed())
 
     def choices(self) -> tuple[Choice, ...]:

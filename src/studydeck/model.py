@@ -124,7 +124,8 @@ class Question:
     - basic, reversed, type-in: `prompt` and `answer` (`accept` lists other answers a type-in takes, `tolerance`
       how far from a numeric answer a typed number may be);
     - cloze: `prompt` holds the text with `{{c1::...}}` deletions;
-    - choice: `prompt` and `choices` (one or several correct);
+    - choice: `prompt` and `choices` (one or several correct); `shuffle` is False when the authored order must
+      stay (an "all of the above" list), and every output then keeps it;
     - true-false: `prompt` is the statement and `truth` its value.
     `paragraphs` are the numbers of the source paragraphs the passage was found in (empty if not found).
     """
@@ -137,6 +138,7 @@ class Question:
     answer: str = ""
     choices: tuple[Choice, ...] = ()
     truth: bool | None = None
+    shuffle: bool = True
     accept: tuple[str, ...] = ()
     tolerance: str | None = None  # type-in: how far a typed number may be from the answer, as written ("0.1", "5%")
     explanation: str = ""

@@ -108,6 +108,11 @@ class Progress:
         row = self.db.execute("SELECT count(*) FROM cards WHERE introduced >= ?", (stamp(since),)).fetchone()
         return int(row[0])
 
+    def reviewed_since(self, since: datetime) -> set[CardKey]:
+        """The cards answered at or after `since`: their siblings stay buried until the next day."""
+        rows = self.db.execute("SELECT DISTINCT question, card FROM reviews WHERE reviewed >= ?", (stamp(since),))
+        return {(q, c) for q, c in rows}
+
     def record(self, key: CardKey, card: Card, rating: Rating, correct: bool | None, when: datetime) -> None:
         """Store one answer and the card's new schedule, both or neither."""
         values = (card.state.value, card.step, card.stability, card.difficulty, stamp(card.due),

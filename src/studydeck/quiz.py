@@ -3,13 +3,18 @@
 A question gives the same cards as in Anki: a reversed question is asked both ways, a cloze question once per
 deletion number, every other question once. After each card the learner sees whether they were right, the
 answer, the explanation and the quoted passage with its citation, then grades it Again, Hard, Good or Easy
-(a checked answer suggests Good when right, Again when wrong). FSRS schedules the card and the answer is
-committed to the progress file before the next card is shown.
+(a checked answer suggests Good when right, Again when wrong; free recall has no default: the learner says).
+FSRS schedules the card and the answer is committed to the progress file before the next card is shown.
+
+As in Anki, the cards of one question are siblings: once one is answered, the others are buried until the next
+day, so a cloze's second gap never follows its first (which would give it away). Choices are shuffled each time
+a card is shown, unless the question says `shuffle: false`.
 """
 
 from __future__ import annotations
 
 import os
+import random
 import re
 import shutil
 import sys
@@ -101,14 +106,48 @@ def items(questions: Iterable[Question]) -> list[Item]:
     return out
 
 
+def local_now() -> datetime:
+    """The quiz's clock: now, in the machine's time zone (whose midnight starts a new day)."""
+    return datetime.now().astimezone()
+
+
 def plan(cards: list[Item], progress: Progress, new_per_day: int, now: datetime) -> Plan:
-    """The due cards and today's new ones; "today" starts at local midnight."""
+    """The due cards and today's new ones, one card per question (its siblings are buried for the day).
+
+    "Today" starts at midnight in `now`'s own time zone, so a clock in a fixed zone gives the same plan on any
+    machine."""
     known = progress.cards()
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    buried = _siblings_of(progress.reviewed_since(midnight))
     due = sorted((i for i in cards if i.key in known and known[i.key].due <= now), key=lambda i: known[i.key].due)
-    midnight = now.astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
     new_today = progress.introduced_since(midnight)
-    new = [i for i in cards if i.key not in known][: max(new_per_day - new_today, 0)]
+    new = [i for i in cards if i.key not in known]
+    due, new = _one_per_question(due, buried), _one_per_question(new, buried)
+    # A question already in the due list buries its new cards too.
+    taken = {i.question.id for i in due}
+    new = [i for i in new if i.question.id not in taken][: max(new_per_day - new_today, 0)]
     return Plan(due, new, new_today)
+
+
+def _siblings_of(answered: set[tuple[str, str]]) -> dict[str, set[str]]:
+    """Per question id, the cards answered today: any other card of that question is buried."""
+    cards: dict[str, set[str]] = {}
+    for question, card in answered:
+        cards.setdefault(question, set()).add(card)
+    return cards
+
+
+def _one_per_question(cards: list[Item], buried: dict[str, set[str]]) -> list[Item]:
+    """The first card of each question, leaving out the siblings of cards answered today."""
+    seen: set[str] = set()
+    kept = []
+    for item in cards:
+        qid = item.question.id
+        if qid in seen or (qid in buried and item.card not in buried[qid]):
+            continue
+        seen.add(qid)
+        kept.append(item)
+    return kept
 
 
 class Terminal:
@@ -153,11 +192,12 @@ class Session:
     """Asks cards one by one, schedules each answer with FSRS and records it at once."""
 
     def __init__(self, bank: Bank, progress: Progress, terminal: Terminal,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] | None = None, rng: random.Random | None = None) -> None:
         self.bank = bank
         self.progress = progress
         self.term = terminal
-        self.clock = clock
+        self.clock = clock or local_now
+        self.random = rng or random.Random()
         self.scheduler = Scheduler()
         self.results: list[Result] = []
 
@@ -178,11 +218,12 @@ class Session:
 
     def answer(self, item: Item) -> Result:
         """Ask one card, show the feedback, take the grade, schedule and record it."""
-        correct = ASK[item.question.kind](self.term, item)
-        self.feedback(item, correct)
+        order = self.choice_order(item.question)
+        correct = ASK[item.question.kind](self.term, item, order)
+        self.feedback(item, correct, order)
         rating = self.grade(correct)
         card = self.progress.card(item.key) or Card(card_id=0)
-        now = self.clock()
+        now = self.clock().astimezone(UTC)  # FSRS works in UTC
         card, _ = self.scheduler.review_card(card, rating, now)
         self.progress.record(item.key, card, rating, correct, now)
         result = Result(item, correct, rating, card.due)
@@ -190,11 +231,19 @@ class Session:
         self.term.say(f"Next time: {when(card.due, now)}.", "dim")
         return result
 
-    def feedback(self, item: Item, correct: bool | None) -> None:
+    def choice_order(self, question: Question) -> tuple[int, ...]:
+        """The order of a choice question's choices this time: shuffled on every showing, so that the right
+        one's position cannot be learnt, unless the author fixed it (`shuffle: false`)."""
+        order = list(range(len(question.choices)))
+        if question.shuffle:
+            self.random.shuffle(order)
+        return tuple(order)
+
+    def feedback(self, item: Item, correct: bool | None, order: tuple[int, ...] = ()) -> None:
         question, source = item.question, self.bank.sources[item.question.source]
         if correct is not None:
             self.term.say("✔ Right." if correct else "✘ Not quite.", "right" if correct else "wrong")
-        self.term.say(f"Answer: {answer_text(item)}", "bold")
+        self.term.say(f"Answer: {answer_text(item, order)}", "bold")
         if question.kind is Kind.TYPE_IN and question.accept:
             self.term.say(f"Also accepted: {'; '.join(plain(a) for a in question.accept)}")
         if question.kind is Kind.TYPE_IN and question.tolerance:
@@ -205,17 +254,19 @@ class Session:
         self.term.say(f"— {source.citation(question.paragraphs)}", "dim", indent="  ")
 
     def grade(self, correct: bool | None) -> Rating:
-        default = Rating.Again if correct is False else Rating.Good
-        prompt = f"Grade: 1 Again · 2 Hard · 3 Good · 4 Easy [Enter: {default.name}] > "
+        """The learner's grade. A checked answer suggests one (Enter takes it); free recall has no default, so
+        an empty line grades nothing and the question is asked again."""
+        default = None if correct is None else Rating.Again if correct is False else Rating.Good
+        prompt = "Grade: 1 Again · 2 Hard · 3 Good · 4 Easy" + (f" [Enter: {default.name}]" if default else "") + " > "
         while True:
             reply = self.term.ask(prompt).strip().lower()
             if reply in ("q", "quit"):
                 raise Stop
-            if not reply:
+            if not reply and default is not None:
                 return default
             if reply in GRADES:
                 return GRADES[reply]
-            self.term.say("Type 1, 2, 3 or 4 (or a, h, g, e), or press Enter.")
+            self.term.say("Type 1, 2, 3 or 4 (or a, h, g, e)" + (", or press Enter." if default else "."))
 
 
 def when(due: datetime, now: datetime) -> str:
@@ -234,13 +285,14 @@ def when(due: datetime, now: datetime) -> str:
 # ---- asking each kind: each returns whether the answer was right, or None when the learner grades it
 
 
-def _ask_choice(term: Terminal, item: Item) -> bool:
+def _ask_choice(term: Terminal, item: Item, order: tuple[int, ...]) -> bool:
+    """The choices lettered in this showing's `order`; right when the letters picked are exactly the right ones."""
     question = item.question
-    right = {i for i, c in enumerate(question.choices) if c.correct}
+    right = {shown for shown, authored in enumerate(order) if question.choices[authored].correct}
     several = len(right) > 1
     term.say(plain(question.prompt) + (f" (choose {len(right)})" if several else ""), "bold")
-    for i, choice in enumerate(question.choices):
-        term.say(f"{LETTERS[i]}) {plain(choice.text)}", indent="  ")
+    for shown, authored in enumerate(order):
+        term.say(f"{LETTERS[shown]}) {plain(question.choices[authored].text)}", indent="  ")
     last = LETTERS[len(question.choices) - 1]
     while True:
         reply = term.ask("Your answers (letters, e.g. A C) > " if several else "Your answer (letter) > ")
@@ -260,7 +312,7 @@ def _letters(reply: str, count: int) -> set[int] | None:
     return picked if all(0 <= p < count for p in picked) else None
 
 
-def _ask_true_false(term: Terminal, item: Item) -> bool:
+def _ask_true_false(term: Terminal, item: Item, order: tuple[int, ...] = ()) -> bool:
     term.say(plain(item.question.prompt), "bold")
     while True:
         reply = term.ask("True or false? [t/f] > ").strip().lower()
@@ -271,13 +323,13 @@ def _ask_true_false(term: Terminal, item: Item) -> bool:
         term.say("Type t or f.")
 
 
-def _ask_type_in(term: Terminal, item: Item) -> bool:
+def _ask_type_in(term: Terminal, item: Item, order: tuple[int, ...] = ()) -> bool:
     term.say(plain(item.question.prompt), "bold")
     reply = term.ask("Your answer > ")
     return matches(reply, (item.question.answer, *item.question.accept), item.question.tolerance)
 
 
-def _ask_cloze(term: Terminal, item: Item) -> bool:
+def _ask_cloze(term: Terminal, item: Item, order: tuple[int, ...] = ()) -> bool:
     number = int(item.card[1:])
     gaps = [d for d in cloze.deletions(item.question.prompt) if d.number == number]
     term.say(card_prompt(item), "bold")
@@ -305,17 +357,18 @@ def _blanked(text: str, number: int, numbered: bool) -> str:
     return cloze.DELETION.sub(blank, text)
 
 
-def _ask_recall(term: Terminal, item: Item) -> None:
+def _ask_recall(term: Terminal, item: Item, order: tuple[int, ...] = ()) -> None:
     term.say(card_prompt(item), "bold")
     if item.card == "reverse":
         term.say("Which term is this?")
     reply = term.ask("Think of the answer, then press Enter to see it > ")
     if reply.strip().lower() in ("q", "quit"):
         raise Stop
-    return None
 
 
-ASK: dict[Kind, Callable[[Terminal, Item], bool | None]] = {
+# Each asks one card (`order`: a choice question's choices as shown this time) and says whether the answer was
+# right, or None when the learner grades it.
+ASK: dict[Kind, Callable[[Terminal, Item, tuple[int, ...]], bool | None]] = {
     Kind.CHOICE: _ask_choice,
     Kind.TRUE_FALSE: _ask_true_false,
     Kind.TYPE_IN: _ask_type_in,
@@ -335,11 +388,13 @@ def card_prompt(item: Item) -> str:
     return plain(question.answer if item.card == "reverse" else question.prompt)
 
 
-def answer_text(item: Item) -> str:
-    """The right answer of a card as plain text."""
+def answer_text(item: Item, order: tuple[int, ...] = ()) -> str:
+    """The right answer of a card as plain text; a choice question's letters follow `order` (default: authored)."""
     question = item.question
     if question.kind is Kind.CHOICE:
-        return ", ".join(f"{LETTERS[i]}) {plain(c.text)}" for i, c in enumerate(question.choices) if c.correct)
+        shown = order or tuple(range(len(question.choices)))
+        return ", ".join(f"{LETTERS[i]}) {plain(question.choices[a].text)}" for i, a in enumerate(shown)
+                         if question.choices[a].correct)
     if question.kind is Kind.TRUE_FALSE:
         return "True" if question.truth else "False"
     if question.kind is Kind.CLOZE:
@@ -353,14 +408,17 @@ def answer_text(item: Item) -> str:
 
 
 def run_quiz(bank: Bank, options: QuizOptions, terminal: Terminal | None = None,
-             clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> int:
-    """Ask what is due, then print the summary; returns the exit status (130 after Ctrl-C)."""
+             clock: Callable[[], datetime] | None = None, rng: random.Random | None = None) -> int:
+    """Ask what is due, then print the summary; returns the exit status (130 after Ctrl-C).
+
+    `clock` gives aware datetimes (default `local_now`); its time zone decides when a day starts."""
     term = terminal or Terminal()
+    clock = clock or local_now
     progress = Progress(options.progress or default_path(bank), bank)
     try:
         cards = items(options.selection.apply(bank.questions))
         todo = plan(cards, progress, options.new_per_day, clock())
-        session = Session(bank, progress, term, clock)
+        session = Session(bank, progress, term, clock, rng)
         _introduce(term, bank, todo, options.new_per_day, len(cards))
         status = 0
         try:

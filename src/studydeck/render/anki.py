@@ -276,13 +276,18 @@ def _anki_deletion(index: int, gap: Gap) -> str:
 
 
 def _choice_list(question: Question, html: QuestionHtml, marked: bool) -> str:
+    """The choices as a lettered list; the right ones marked on the back. The front's list tells the card's script
+    how many to pick (`data-choose`, when several) and whether to keep the authored order (`data-shuffle`)."""
     items = "".join(
         f'<li class="correct">{text}</li>' if marked and choice.correct else f"<li>{text}</li>"
         for text, choice in zip(html.choices, question.choices)
     )
     right = sum(c.correct for c in question.choices)
     hint = f'<div class="hint">Choose {right}.</div>' if right > 1 and not marked else ""
-    return f'<ol class="choices" type="A">{items}</ol>{hint}'
+    # Attributes only where they say something, so the fields of other notes stay as they were.
+    attributes = "" if marked else (f' data-choose="{right}"' if right > 1 else "") + (
+        ' data-shuffle="no"' if not question.shuffle else "")
+    return f'<ol class="choices" type="A"{attributes}>{items}</ol>{hint}'
 
 
 def note_tags(question: Question) -> list[str]:

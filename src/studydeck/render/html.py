@@ -51,8 +51,10 @@ class Numbered:
 
     @cached_property
     def choices(self) -> tuple[tuple[Choice, str], ...]:
-        """The choices with their HTML, in this version's order."""
+        """The choices with their HTML, in this version's order (the authored one for `shuffle: false`)."""
         paired = list(zip(self.question.choices, self.html.choices))
+        if not self.question.shuffle:
+            return tuple(paired)
         return tuple(shuffled(paired, self.seed, "choices", self.letter, self.question.id))
 
 

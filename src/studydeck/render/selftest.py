@@ -91,6 +91,8 @@ def page_data(bank: Bank, fields: Mapping[str, QuestionHtml], with_questions: bo
     present = {q.kind for q in bank.questions}
     data: dict[str, Any] = {
         "bank": bank.name,
+        "deck_id": str(bank.deck_id),  # progress is kept under it (it never changes, unlike the name); text, as
+        # JavaScript numbers cannot hold every 64-bit id
         "kinds": {kind.value: kind.label for kind in Kind if kind in present},
         "sources": {sid: _source(bank.sources[sid]) for sid in used},
         "tags": sorted({tag for q in bank.questions for tag in q.tags}),
@@ -143,6 +145,8 @@ def question_data(question: Question, html: QuestionHtml) -> dict[str, Any]:
     elif question.kind is Kind.CHOICE:
         data["choices"] = list(html.choices)
         data["correct"] = [i for i, c in enumerate(question.choices) if c.correct]
+        if not question.shuffle:
+            data["shuffle"] = False  # only when set, so that other questions' data stays as it was
     elif question.kind is Kind.TRUE_FALSE:
         data["truth"] = bool(question.truth)
     elif question.kind is Kind.CLOZE:

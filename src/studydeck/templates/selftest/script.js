@@ -1,3 +1,136 @@
+// ---- FSRS-6, the scheduler of the `fsrs` Python package that `studydeck quiz` uses (py-fsrs 6.x, its default
+// parameters, learning steps 1 and 10 minutes, relearning step 10 minutes, desired retention 0.9), ported line
+// for line so that the page and the quiz give a card the same next due date. Times are milliseconds since the
+// epoch; a card is { state: 1 learning | 2 review | 3 relearning, step, stability, difficulty, due, last }.
+var StudydeckFSRS = (function () {
+  "use strict";
+  var W = [0.212, 1.2931, 2.3065, 8.2956, 6.4133, 0.8334, 3.0194, 0.001, 1.8722, 0.1666, 0.796, 1.4835, 0.0614,
+    0.2629, 1.6483, 0.6014, 1.8729, 0.5425, 0.0912, 0.0658, 0.1542];
+  var MINUTE = 60000, DAY = 86400000;
+  var LEARNING = [1 * MINUTE, 10 * MINUTE], RELEARNING = [10 * MINUTE];
+  var RETENTION = 0.9, MAX_INTERVAL = 36500, S_MIN = 0.001;
+  var DECAY = -W[20], FACTOR = Math.pow(0.9, 1 / DECAY) - 1;
+  var AGAIN = 1, HARD = 2, GOOD = 3, EASY = 4;
+  var FUZZ = [[2.5, 7.0, 0.15], [7.0, 20.0, 0.1], [20.0, Infinity, 0.05]];
+
+  // Python's round(): halves go to the even neighbour.
+  function pyRound(x) {
+    var f = Math.floor(x), diff = x - f;
+    if (diff > 0.5) return f + 1;
+    if (diff < 0.5) return f;
+    return f % 2 === 0 ? f : f + 1;
+  }
+  // Python's timedelta.days: whole days, rounded down.
+  function days(ms) { return Math.floor(ms / DAY); }
+  function clampD(d) { return Math.min(Math.max(d, 1), 10); }
+  function clampS(s) { return Math.max(s, S_MIN); }
+  function initialStability(r) { return clampS(W[r - 1]); }
+  function initialDifficulty(r, clamp) {
+    var d = W[4] - Math.pow(Math.E, W[5] * (r - 1)) + 1;
+    return clamp ? clampD(d) : d;
+  }
+  function nextInterval(s) {
+    var ivl = pyRound((s / FACTOR) * (Math.pow(RETENTION, 1 / DECAY) - 1));
+    return Math.min(Math.max(ivl, 1), MAX_INTERVAL);
+  }
+  function shortTermStability(s, r) {
+    var inc = Math.pow(Math.E, W[17] * (r - 3 + W[18])) * Math.pow(s, -W[19]);
+    if (r >= HARD) inc = Math.max(inc, 1.0);
+    return clampS(s * inc);
+  }
+  function nextDifficulty(d, r) {
+    var delta = -(W[6] * (r - 3));
+    var damped = d + (10.0 - d) * delta / 9.0;
+    return clampD(W[7] * initialDifficulty(EASY, false) + (1 - W[7]) * damped);
+  }
+  function retrievability(card, now) {
+    if (card.last === null || card.stability === null) return 0;
+    var elapsed = Math.max(0, days(now - card.last));
+    return Math.pow(1 + FACTOR * elapsed / card.stability, DECAY);
+  }
+  function nextStability(d, s, r, rating) {
+    var next;
+    if (rating === AGAIN) {
+      var longTerm = W[11] * Math.pow(d, -W[12]) * (Math.pow(s + 1, W[13]) - 1) * Math.pow(Math.E, (1 - r) * W[14]);
+      next = Math.min(longTerm, s / Math.pow(Math.E, W[17] * W[18]));
+    } else {
+      next = s * (1 + Math.pow(Math.E, W[8]) * (11 - d) * Math.pow(s, -W[9]) *
+        (Math.pow(Math.E, (1 - r) * W[10]) - 1) * (rating === HARD ? W[15] : 1) * (rating === EASY ? W[16] : 1));
+    }
+    return clampS(next);
+  }
+  function fuzzed(ivlDays, random) {
+    if (ivlDays < 2.5) return ivlDays;
+    var delta = 1.0;
+    FUZZ.forEach(function (f) { delta += f[2] * Math.max(Math.min(ivlDays, f[1]) - f[0], 0.0); });
+    var lo = pyRound(ivlDays - delta), hi = pyRound(ivlDays + delta);
+    lo = Math.max(2, lo); hi = Math.min(hi, MAX_INTERVAL); lo = Math.min(lo, hi);
+    return Math.min(pyRound(random() * (hi - lo + 1) + lo), MAX_INTERVAL);
+  }
+  // Steps within learning or relearning: the card's next interval in ms, or null when it graduates to review.
+  function stepInterval(card, rating, steps) {
+    if (steps.length === 0 || (card.step >= steps.length && rating !== AGAIN)) return null;
+    if (rating === AGAIN) { card.step = 0; return steps[0]; }
+    if (rating === HARD) {
+      if (card.step === 0 && steps.length === 1) return steps[0] * 1.5;
+      if (card.step === 0 && steps.length >= 2) return (steps[0] + steps[1]) / 2.0;
+      return steps[card.step];
+    }
+    if (rating === GOOD) {
+      if (card.step + 1 === steps.length) return null;
+      card.step += 1;
+      return steps[card.step];
+    }
+    return null;  // Easy graduates at once
+  }
+  function updateMemory(card, rating, now, sinceLast) {
+    if (sinceLast !== null && sinceLast < 1) {
+      card.stability = shortTermStability(card.stability, rating);
+    } else {
+      card.stability = nextStability(card.difficulty, card.stability, retrievability(card, now), rating);
+    }
+    card.difficulty = nextDifficulty(card.difficulty, rating);
+  }
+  /** The card after a review with `rating` (1 Again .. 4 Easy) at `now`; `card` null for a new card.
+      `options.fuzz` (default true) spreads review intervals a little, as the quiz's scheduler does. */
+  function review(card, rating, now, options) {
+    var fuzz = !options || options.fuzz !== false, random = (options && options.random) || Math.random;
+    card = card ? {
+      state: card.state, step: card.step, stability: card.stability, difficulty: card.difficulty,
+      due: card.due, last: card.last
+    } : { state: 1, step: 0, stability: null, difficulty: null, due: now, last: null };
+    var sinceLast = card.last !== null ? days(now - card.last) : null;
+    var interval;
+    if (card.state === 1) {
+      if (card.stability === null || card.difficulty === null) {
+        card.stability = initialStability(rating);
+        card.difficulty = initialDifficulty(rating, true);
+      } else {
+        updateMemory(card, rating, now, sinceLast);
+      }
+      interval = stepInterval(card, rating, LEARNING);
+    } else {
+      updateMemory(card, rating, now, sinceLast);
+      if (card.state === 2) {
+        if (rating === AGAIN && RELEARNING.length) { card.state = 3; card.step = 0; interval = RELEARNING[0]; }
+        else interval = null;
+      } else {
+        interval = stepInterval(card, rating, RELEARNING);
+      }
+    }
+    if (interval === null) {
+      card.state = 2;
+      card.step = null;
+      var ivlDays = nextInterval(card.stability);
+      interval = (fuzz ? fuzzed(ivlDays, random) : ivlDays) * DAY;
+    }
+    card.due = now + interval;
+    card.last = now;
+    return card;
+  }
+  return { review: review, AGAIN: AGAIN, HARD: HARD, GOOD: GOOD, EASY: EASY };
+})();
+
 (function () {
   "use strict";
   // Questions come from the JSON element; every HTML string in it was rendered and escaped by studydeck
@@ -5,23 +138,51 @@
   var data = JSON.parse(document.getElementById("studydeck-data").textContent);
   var byId = {};
   data.questions.forEach(function (q) { byId[q.id] = q; });
-  var KEY = "studydeck:" + data.bank;
+  // Progress lives under the bank's deck_id, which never changes (its title and file name may).
+  var KEY = "studydeck:" + data.deck_id + ":";
+  var CARD = KEY + "card:", RUN = KEY + "run";
   var LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  var LEARN_AHEAD = 20 * 60000;  // as in Anki and the quiz: a card due this soon counts as due
   var $ = function (id) { return document.getElementById(id); };
   var stage = $("stage");
-  var state = load() || { v: 1, last: {}, run: null };
+  var cards = loadCards();
+  var state = { run: loadRun() };
   var current = null;
 
-  // ---- storage: one record per bank; a browser without storage just forgets on reload
-  function load() {
+  // ---- storage: one small entry per card (its FSRS state and last result), written alone when it is answered,
+  // and one for the session on screen. A browser without storage just forgets on reload.
+  function read(key) {
+    try { return JSON.parse(window.localStorage.getItem(key)); } catch (e) { return null; }
+  }
+  function write(key, value) {
+    try { window.localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* private mode: keep in memory */ }
+  }
+  function storedKeys() {
+    var keys = [];
     try {
-      var saved = JSON.parse(window.localStorage.getItem(KEY));
-      return saved && saved.v === 1 && saved.last ? saved : null;
-    } catch (e) { return null; }
+      for (var i = 0; i < window.localStorage.length; i++) keys.push(window.localStorage.key(i));
+    } catch (e) { /* no storage */ }
+    return keys.filter(function (k) { return k && k.indexOf(KEY) === 0; });
   }
-  function save() {
-    try { window.localStorage.setItem(KEY, JSON.stringify(state)); } catch (e) { /* private mode: keep in memory */ }
+  function validCard(c) {
+    return c && typeof c === "object" && [1, 2, 3].indexOf(c.state) >= 0 && typeof c.due === "number" &&
+      (c.last === null || typeof c.last === "number");
   }
+  function loadCards() {
+    var out = {};
+    storedKeys().forEach(function (k) {
+      if (k.indexOf(CARD) !== 0) return;
+      var c = read(k);
+      if (validCard(c)) out[k.slice(CARD.length)] = c;
+    });
+    return out;
+  }
+  function loadRun() {
+    var run = read(RUN);
+    return run && Array.isArray(run.ids) ? run : null;
+  }
+  function saveRun() { write(RUN, state.run); }
+  function lastResult(id) { return id in cards ? cards[id].right : undefined; }
 
   // ---- answer checking: the rule is studydeckAnswers (templates/answers.js, the same as studydeck/answers.py)
   function accepted(typed, answers, tolerance) {
@@ -57,19 +218,36 @@
   function filtersFromForm() {
     return {
       source: $("f-source").value, tag: $("f-tag").value, kind: $("f-kind").value,
-      missed: $("f-missed").checked, shuffle: $("f-shuffle").checked
+      missed: $("f-missed").checked, shuffle: $("f-shuffle").checked, size: sessionSize()
     };
+  }
+  function sessionSize() {
+    var n = Math.floor(Number($("f-size").value));
+    return n >= 1 ? n : 20;
   }
   function filtersToForm(f) {
     $("f-source").value = f.source || ""; $("f-tag").value = f.tag || ""; $("f-kind").value = f.kind || "";
-    $("f-missed").checked = !!f.missed; $("f-shuffle").checked = !!f.shuffle;
+    $("f-missed").checked = !!f.missed; $("f-shuffle").checked = !!f.shuffle; $("f-size").value = String(f.size || 20);
   }
-  function chosen(f) {
+  function pool(f) {
     return data.questions.filter(function (q) {
       return (!f.source || q.source === f.source) && (!f.tag || q.tags.indexOf(f.tag) >= 0) &&
-        (!f.kind || q.kind === f.kind) && (!f.missed || state.last[q.id] === 0);
+        (!f.kind || q.kind === f.kind) && (!f.missed || lastResult(q.id) === 0);
     }).map(function (q) { return q.id; });
   }
+  // A session: the due questions of the pool, earliest first, then new ones in bank order (shuffled if asked),
+  // at most `size` in all.
+  function plan(f, now) {
+    var ids = pool(f), due = [], fresh = [];
+    ids.forEach(function (id) {
+      if (!(id in cards)) fresh.push(id);
+      else if (cards[id].due <= now + LEARN_AHEAD) due.push(id);
+    });
+    due.sort(function (a, b) { return cards[a].due - cards[b].due; });
+    if (f.shuffle) shuffle(fresh);
+    return { due: due.length, fresh: fresh.length, ids: due.concat(fresh).slice(0, f.size || 20), pool: ids };
+  }
+  function chosen(f) { return plan(f, Date.now()).ids; }
   function shuffle(items) {
     for (var i = items.length - 1; i > 0; i--) {
       var j = Math.floor(Math.random() * (i + 1)), t = items[i];
@@ -79,9 +257,8 @@
   }
   function startRun(filters, ids, focus) {
     ids = ids || chosen(filters);
-    if (filters.shuffle) shuffle(ids);
     state.run = { ids: ids, pos: 0, results: {}, filters: filters };
-    save();
+    saveRun();
     filtersToForm(filters);
     show(focus !== false);
   }
@@ -127,19 +304,26 @@
     form.append(h("div", { id: "feedback", "class": "feedback", role: "status", "aria-live": "polite" }), actions);
     return form;
   }
-  function options(q, labels, multiple) {
+  function options(q, labels, multiple, order) {
     var set = h("fieldset", { "class": "options", "aria-labelledby": "prompt" });
     if (multiple) set.append(h("legend", { "class": "hint", text: "Choose " + q.correct.length + "." }));
-    labels.forEach(function (label, i) {
-      var input = h("input", { type: multiple ? "checkbox" : "radio", name: "choice", value: String(i) });
+    (order || labels.map(function (_, i) { return i; })).forEach(function (index, i) {
+      var label = labels[index];  // `i` is where it is shown (its letter), `index` where the author wrote it
+      var input = h("input", { type: multiple ? "checkbox" : "radio", name: "choice", value: String(index) });
       var text = typeof label === "string" && q.kind === "choice" ? trusted("span", { "class": "text" }, label)
         : h("span", { "class": "text", text: label });
       set.append(h("label", { "class": "option" }, input, h("span", { "class": "letter", "aria-hidden": "true", text: LETTERS[i] }), text));
     });
     return set;
   }
+  // The order a question's choices are shown in this time: shuffled on every showing, so that the right one's
+  // place cannot be learnt, unless the author kept it (`shuffle: false`).
+  function choiceOrder(q) {
+    var order = q.choices.map(function (_, i) { return i; });
+    return q.shuffle === false ? order : shuffle(order);
+  }
   var BODIES = {
-    "choice": function (q) { return options(q, q.choices, q.correct.length > 1); },
+    "choice": function (q) { return options(q, q.choices, q.correct.length > 1, choiceOrder(q)); },
     "true-false": function (q) { return options(q, ["True", "False"], false); },
     "type-in": function () {
       return h("div", { "class": "typed" },
@@ -207,7 +391,8 @@
     }
   };
   function markOptions(correct, mine) {
-    stage.querySelectorAll(".option").forEach(function (label, i) {
+    stage.querySelectorAll(".option").forEach(function (label) {
+      var i = Number(label.querySelector("input").value);
       var isRight = correct.indexOf(i) >= 0, isMine = mine.indexOf(i) >= 0;
       if (isRight) label.classList.add("is-correct");
       if (isMine && !isRight) label.classList.add("is-wrong");
@@ -246,9 +431,13 @@
     var q = current.q;
     current.answered = true;
     state.run.results[q.id] = right ? 1 : 0;
-    state.last[q.id] = right ? 1 : 0;
     state.run.pos = current.index + 1;
-    save();
+    // Right is Good, wrong is Again, for FSRS; one entry for the card, one for the session: nothing else is written.
+    var card = StudydeckFSRS.review(cards[q.id] || null, right ? StudydeckFSRS.GOOD : StudydeckFSRS.AGAIN, Date.now());
+    card.right = right ? 1 : 0;
+    cards[q.id] = card;
+    write(CARD + q.id, card);
+    saveRun();
     $("card").classList.add("answered");
     stage.querySelectorAll("#card input").forEach(function (i) {
       i.disabled = true;
@@ -300,20 +489,36 @@
     $("bar").value = score.asked;
   }
   function updateOverall() {
-    var answered = 0, right = 0;
+    var answered = 0, right = 0, now = Date.now(), due = 0;
     data.questions.forEach(function (q) {
-      if (q.id in state.last) { answered++; right += state.last[q.id]; }
+      if (!(q.id in cards)) return;
+      answered++; right += cards[q.id].right ? 1 : 0;
+      if (cards[q.id].due <= now + LEARN_AHEAD) due++;
     });
     $("overall").textContent = answered
-      ? "So far you have answered " + answered + " of " + data.questions.length + " questions; " + right + " right the last time."
+      ? "So far you have answered " + answered + " of " + data.questions.length + " questions; " + right +
+        " right the last time; " + due + " due now."
       : "Nothing answered yet: your answers will be remembered in this browser.";
     updateCount();
   }
+  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
   function updateCount() {
-    var n = chosen(filtersFromForm()).length;
-    $("f-count").textContent = n === 1 ? "1 question matches." : n + " questions match.";
+    var f = filtersFromForm(), now = Date.now(), p = plan(f, now), n = p.ids.length;
+    var text = p.pool.length === 1 ? "1 question matches" : p.pool.length + " questions match";
+    text += ": " + p.due + " due, " + p.fresh + " new.";
+    if (!n && p.pool.length) {
+      var next = Math.min.apply(null, p.pool.map(function (id) { return cards[id].due; }));
+      text += " The next is due " + dueIn(next - now) + ".";
+    }
+    $("f-count").textContent = text;
     $("start").disabled = n === 0;
-    $("start").textContent = n ? "Start " + n + (n === 1 ? " question" : " questions") : "Start";
+    $("start").textContent = n ? "Start " + plural(n, "question") : "Nothing due now";
+  }
+  function dueIn(ms) {
+    var minutes = Math.max(1, Math.round(ms / 60000));
+    if (minutes < 60) return "in " + plural(minutes, "minute");
+    if (minutes < 24 * 60) return "in " + plural(Math.round(minutes / 60), "hour");
+    return "in " + plural(Math.round(minutes / 1440), "day");
   }
   function tally(keyOf) {
     var groups = {};
@@ -326,7 +531,7 @@
     });
     return groups;
   }
-  function table(caption, groups, label) {
+  function table(caption, groups, label, heading) {
     var body = h("tbody");
     Object.keys(groups).sort(function (a, b) {
       var ga = groups[a], gb = groups[b];
@@ -339,7 +544,7 @@
         h("td", { "class": "num", text: pct + "%" })));
     });
     return h("table", {}, h("caption", { "class": "hint", text: caption }),
-      h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "" }), h("th", { scope: "col", "class": "num", text: "Right" }),
+      h("thead", {}, h("tr", {}, h("th", { scope: "col", text: heading }), h("th", { scope: "col", "class": "num", text: "Right" }),
         h("th", { scope: "col", "class": "num", text: "%" }))), body);
   }
   function showSummary(focus) {
@@ -352,10 +557,10 @@
     box.append(title, h("p", { "class": "big", id: "final-score", text: "You got " + score.right + " of " + score.asked + " right (" + pct + "%)." }));
     if (score.asked) {
       box.append(h("h3", { text: "By source" }),
-        table("Right answers by source, weakest first", tally(function (q) { return [q.source]; }), function (k) { return data.sources[k].title; }));
+        table("Right answers by source, weakest first", tally(function (q) { return [q.source]; }), function (k) { return data.sources[k].title; }, "Source"));
       var tags = tally(function (q) { return q.tags; });
       if (Object.keys(tags).length) {
-        box.append(h("h3", { text: "By tag" }), table("Right answers by tag, weakest first", tags, function (k) { return "#" + k; }));
+        box.append(h("h3", { text: "By tag" }), table("Right answers by tag, weakest first", tags, function (k) { return "#" + k; }, "Tag"));
       }
     }
     if (missed.length) {
@@ -415,7 +620,7 @@
   });
 
   // ---- the options panel
-  ["f-source", "f-tag", "f-kind", "f-missed", "f-shuffle"].forEach(function (id) { $(id).addEventListener("change", updateCount); });
+  ["f-source", "f-tag", "f-kind", "f-missed", "f-shuffle", "f-size"].forEach(function (id) { $(id).addEventListener("change", updateCount); });
   $("filters").addEventListener("submit", function (e) {
     e.preventDefault();
     $("options").open = false;  // on a phone the open panel would hide the first question
@@ -423,13 +628,64 @@
   });
   $("reset").addEventListener("click", function () {
     if (!window.confirm("Forget every answer you have given in this self-test?")) return;
-    try { window.localStorage.removeItem(KEY); } catch (err) { /* nothing stored */ }
-    state = { v: 1, last: {}, run: null };
+    storedKeys().forEach(function (k) {
+      try { window.localStorage.removeItem(k); } catch (err) { /* nothing stored */ }
+    });
+    cards = {};
+    state = { run: null };
     startRun(everything);
   });
 
-  // ---- start: resume the stored run (dropping questions that left the bank), or begin with everything
-  var everything = { source: "", tag: "", kind: "", missed: false, shuffle: false };
+  // ---- moving progress between devices: a small JSON file of every card's schedule, merged on loading
+  // (for each question the more recent review wins, so loading a file twice, or an older one, loses nothing)
+  var FORMAT = "studydeck-progress";
+  $("export").addEventListener("click", function () {
+    var file = { format: FORMAT, version: 1, deck_id: data.deck_id, bank: data.bank, saved: Date.now(), cards: cards };
+    var url = URL.createObjectURL(new Blob([JSON.stringify(file)], { type: "application/json" }));
+    var link = h("a", { href: url, download: data.bank + "-progress.json" });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+    $("transfer-note").textContent = "Saved the progress of " + plural(Object.keys(cards).length, "question") + ".";
+  });
+  $("import").addEventListener("change", function () {
+    var input = this, chosenFile = input.files && input.files[0];
+    if (!chosenFile) return;
+    var reader = new FileReader();
+    reader.onload = function () {
+      $("transfer-note").textContent = merge(String(reader.result));
+      input.value = "";
+      updateOverall();
+    };
+    reader.readAsText(chosenFile);
+  });
+  function merge(text) {
+    var file;
+    try { file = JSON.parse(text); } catch (e) { return "That file is not a progress file (it is not JSON)."; }
+    if (!file || file.format !== FORMAT || !file.cards || typeof file.cards !== "object") {
+      return "That file is not a studydeck progress file.";
+    }
+    if (String(file.deck_id) !== String(data.deck_id)) {
+      return "That file holds progress for another bank" + (file.bank ? " (" + file.bank + ")" : "") + ": nothing was loaded.";
+    }
+    var taken = 0;
+    Object.keys(file.cards).forEach(function (id) {
+      var theirs = file.cards[id], mine = cards[id];
+      if (!(id in byId) || !validCard(theirs)) return;
+      if (mine && (mine.last || 0) >= (theirs.last || 0)) return;
+      cards[id] = theirs;
+      write(CARD + id, theirs);
+      taken++;
+    });
+    return "Loaded: " + plural(taken, "question") + " updated from the file.";
+  }
+
+  // ---- touch screens have no keys to hint at
+  if (window.matchMedia && window.matchMedia("(hover: none), (pointer: coarse)").matches) $("keys").hidden = true;
+
+  // ---- start: resume the stored run (dropping questions that left the bank), or begin a session
+  var everything = { source: "", tag: "", kind: "", missed: false, shuffle: false, size: 20 };
   if (state.run && Array.isArray(state.run.ids)) {
     var exists = function (id) { return id in byId; };
     state.run.pos = state.run.ids.slice(0, state.run.pos).filter(exists).length;
