@@ -71,7 +71,7 @@ def rows(progress: Path, sql: str) -> list[tuple]:
 
 def test_a_quiz_over_every_kind_records_grades_and_fsrs_schedules(bank: Path, progress: Path) -> None:
     child = spawn(bank, progress, "--new", "8")
-    child.expect_exact("0 due for review, 8 new (up to 8 new a day, 0 already today), out of 8 cards.")
+    child.expect_exact("0 due for review, 8 new (up to 8 new a day, 0 already today), out of 9 cards.")
     child.expect_exact("[1/8] Short answer · How the Moon Makes the Tides")
     reply(child, REVEAL, "")
     child.expect_exact("Answer: Two, one facing the Moon and one on the far side.")
@@ -174,7 +174,7 @@ def _assert_cards_match_fsrs(progress: Path, reviews: list[tuple]) -> None:
 
 def test_a_killed_quiz_keeps_its_answers_and_the_next_run_asks_only_what_is_due(bank: Path, progress: Path) -> None:
     child = spawn(bank, progress, "--new", "3")
-    child.expect_exact("0 due for review, 3 new (up to 3 new a day, 0 already today), out of 8 cards.")
+    child.expect_exact("0 due for review, 3 new (up to 3 new a day, 0 already today), out of 9 cards.")
     for _ in range(2):
         reply(child, REVEAL, "")
         reply(child, GRADE, "4")
@@ -189,7 +189,7 @@ def test_a_killed_quiz_keeps_its_answers_and_the_next_run_asks_only_what_is_due(
 
     # the same day: nothing is due yet, one new card is left of today's three
     child = spawn(bank, progress, "--new", "3")
-    child.expect_exact("0 due for review, 1 new (up to 3 new a day, 2 already today), out of 8 cards.")
+    child.expect_exact("0 due for review, 1 new (up to 3 new a day, 2 already today), out of 9 cards.")
     child.expect_exact("[1/1] Term and definition, the other way")
     reply(child, REVEAL, "")
     reply(child, GRADE, "4")
@@ -197,7 +197,7 @@ def test_a_killed_quiz_keeps_its_answers_and_the_next_run_asks_only_what_is_due(
     assert status == 0 and "[2/" not in output and "Next card due in " in output
 
     child = spawn(bank, progress, "--new", "3")
-    child.expect_exact("0 due for review, 0 new (up to 3 new a day, 3 already today), out of 8 cards.")
+    child.expect_exact("0 due for review, 0 new (up to 3 new a day, 3 already today), out of 9 cards.")
     child.expect_exact("Nothing is due now.")
     output, status = finish(child)
     assert status == 0 and GRADE not in output
@@ -205,7 +205,7 @@ def test_a_killed_quiz_keeps_its_answers_and_the_next_run_asks_only_what_is_due(
     # time passes for one card only: FSRS's stored due date, not the bank order, decides what is asked
     _set_due(progress, "spring-tide-term", "", datetime.now(timezone.utc) - timedelta(hours=1))
     child = spawn(bank, progress, "--new", "0")
-    child.expect_exact("1 due for review, 0 new (up to 0 new a day, 3 already today), out of 8 cards.")
+    child.expect_exact("1 due for review, 0 new (up to 0 new a day, 3 already today), out of 9 cards.")
     child.expect_exact("[1/1] Term and definition · How the Moon Makes the Tides")
     child.expect_exact("Spring tide")
     reply(child, REVEAL, "")
@@ -300,7 +300,7 @@ def test_editing_the_bank_keeps_progress_for_unchanged_ids(bank: Path, progress:
     prompts = scripted(monkeypatch, "", "4")
     assert main(["quiz", str(bank), "--progress", str(progress), "--new", "2"]) == 0
     out = capsys.readouterr().out
-    assert "0 due for review, 1 new (up to 2 new a day, 1 already today), out of 9 cards." in out
+    assert "0 due for review, 1 new (up to 2 new a day, 1 already today), out of 10 cards." in out
     assert "What forms?" in out and "How many bulges" not in out and len(prompts) == 2
     assert [q for q, in rows(progress, "SELECT question FROM cards ORDER BY introduced")] == ["two-bulges", "a-new-one"]
 

@@ -57,6 +57,7 @@ ANSWERS = {
     "sun-vs-moon": ("type", "  THE moon!! ", "the Sun"),
     "spring-when": ("pick", [0, 2], [0]),
     "spring-season": ("pick", [1], [0]),
+    "tide-period": ("recall", True, False),
     "which-body": ("pick", [1], [0]),
     "accents": ("type", "nouvelle zelande", "Australia"),
     "injection": ("recall", True, False),
@@ -217,16 +218,16 @@ def test_summary_groups_by_source_and_tag_and_lists_the_missed(page) -> None:
         if page.is_visible("#next"):
             page.click("#next")
     summary = text(page, "#summary")
-    assert "You got 3 of 9 right (33%)." in summary
+    assert "You got 3 of 10 right (30%)." in summary
     rows = page.eval_on_selector_all("#summary table >> nth=0 >> tbody tr", "rs => rs.map(r => r.innerText)")
-    assert [re.sub(r"\s+", " ", r) for r in rows] == ["How the Moon Makes the Tides 3 / 9 33%"]
+    assert [re.sub(r"\s+", " ", r) for r in rows] == ["How the Moon Makes the Tides 3 / 10 30%"]
     tags = page.eval_on_selector_all("#summary table >> nth=1 >> tbody tr", "rs => rs.map(r => r.innerText)")
     assert [re.sub(r"\s+", " ", r) for r in tags] == [
-        "#evil 0 / 1 0%", "#sun 0 / 2 0%", "#terms 0 / 2 0%", "#moon 2 / 5 40%", "#easy 1 / 1 100%"]
+        "#evil 0 / 1 0%", "#sun 0 / 2 0%", "#terms 0 / 2 0%", "#moon 2 / 6 33%", "#easy 1 / 1 100%"]
     missed = page.eval_on_selector_all("#missed-list li", "items => items.map(i => i.dataset.id)")
     assert missed == [q for q in ORDER if q not in ("two-bulges", "which-body", "accents")]
-    page.click("text=Try the 6 missed again")
-    assert text(page, "#position") == "Question 1 of 6"
+    page.click("text=Try the 7 missed again")
+    assert text(page, "#position") == "Question 1 of 7"
     assert current_id(page) == "spring-tide-term"
 
 
@@ -267,7 +268,7 @@ def test_progress_survives_a_reload_and_reset_forgets_it(page) -> None:
     assert text(page, "#score") == "Score 1 / 2"
     assert current_id(page) == "two-high-tides"
     open_options(page)
-    assert "answered 2 of 9 questions; 1 right" in text(page, "#overall")
+    assert "answered 2 of 10 questions; 1 right" in text(page, "#overall")
     stored = json.loads(page.evaluate("localStorage.getItem('studydeck:the-tides')"))
     assert stored["last"] == {"two-bulges": 1, "spring-tide-term": 0}
     page.once("dialog", lambda dialog: dialog.accept())

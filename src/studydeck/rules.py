@@ -144,11 +144,14 @@ def _short(text: str) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _did_you_mean(word: str, candidates: list[str]) -> str:
+def _did_you_mean(path: str, candidates: list[str]) -> str:
     import difflib  # only when there is something to suggest
+    import posixpath
 
-    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else f" in {MEDIA_DIR}/"
+    # Names are compared without the folder and extension they all share.
+    stems = {posixpath.splitext(c)[0]: c for c in candidates}
+    close = difflib.get_close_matches(posixpath.splitext(path)[0], list(stems), n=1, cutoff=0.8)
+    return f" (did you mean '{stems[close[0]]}'?)" if close else f" in {MEDIA_DIR}/"
 
 
 RULES: list[Rule] = [_unknown_source, _short_passage, _cloze, _choices, _type_in, _tags, _math]
