@@ -42,6 +42,8 @@ CODE_STYLE = "default"
 _PRE_STYLE = ("background:#f6f8fa;color:#1f2328;border:1px solid #d0d7de;border-radius:4px;padding:0.5em 0.7em;"
               "margin:0.4em 0;font-size:0.9em;line-height:1.35;white-space:pre-wrap;overflow-wrap:anywhere;"
               "text-align:left;break-inside:avoid;page-break-inside:avoid")
+# The page's own style for inline code (a tinted background, padding) must not stripe the block.
+_CODE_STYLE = "background:none;border:0;padding:0;font-size:inherit;color:inherit"
 _WEB = ("http://", "https://", "mailto:")
 
 
@@ -163,7 +165,7 @@ def _highlight(code: str, language: str, attributes: str) -> str:
             formatter = HtmlFormatter(nowrap=True, noclasses=True, style=CODE_STYLE)
             body = highlight(code, lexer, formatter).rstrip("\n")
     label = f' data-language="{escape(language)}"' if language else ""
-    return f'<pre class="code" style="{_PRE_STYLE}"{label}><code>{body}</code></pre>\n'
+    return f'<pre class="code" style="{_PRE_STYLE}"{label}><code style="{_CODE_STYLE}">{body}</code></pre>\n'
 
 
 # Text without any of these characters renders to itself (with quotes escaped): no need to parse it.
