@@ -52,12 +52,12 @@ def test_fresh_import_has_every_note_and_card(project: Path, tmp_path: Path) -> 
     log = import_package(tmp_path / "c.anki2", _deck(project))
     col = Collection(str(tmp_path / "c.anki2"))
     try:
-        assert (log.new, col.note_count()) == (7, 7)
-        # basic, type-in, choice, true-false and the script question: 1 card each; reversed 2; cloze c1+c2: 2
-        assert col.card_count() == 9
+        assert (log.new, col.note_count()) == (8, 8)
+        # basic (two), type-in, choice, true-false and the script question: 1 card each; reversed 2; cloze c1+c2: 2
+        assert col.card_count() == 10
         names = sorted(d.name for d in col.decks.all_names_and_ids())
         assert names == ["Default", "The Tides", "The Tides::How the Moon Makes the Tides"]
-        assert len(col.find_cards('deck:"The Tides::How the Moon Makes the Tides"')) == 9
+        assert len(col.find_cards('deck:"The Tides::How the Moon Makes the Tides"')) == 10
     finally:
         col.close()
 
@@ -154,7 +154,7 @@ def test_rebuild_updates_in_place_and_keeps_review_history(project: Path, tmp_pa
     after = snapshot(collection)
 
     # Anki counts a note it already has, unchanged, as a "duplicate": it is left alone, not copied.
-    assert (log.new, log.updated, log.duplicate, log.conflicting) == (1, 1, 6, 0)
+    assert (log.new, log.updated, log.duplicate, log.conflicting) == (1, 1, 7, 0)
     changed = [g for g in before["notes"] if before["notes"][g] != after["notes"][g]]
     assert len(changed) == 1
     guid = changed[0]
@@ -177,7 +177,7 @@ def test_an_unchanged_rebuild_is_byte_identical_and_imports_as_no_change(project
     assert first == second
     import_package(tmp_path / "c.anki2", project / "decks" / "the-tides.apkg")
     log = import_package(tmp_path / "c.anki2", project / "decks" / "the-tides.apkg")
-    assert (log.new, log.updated, log.duplicate, log.conflicting) == (0, 0, 7, 0)
+    assert (log.new, log.updated, log.duplicate, log.conflicting) == (0, 0, 8, 0)
 
 
 def test_the_package_has_fixed_zip_dates(project: Path) -> None:
@@ -189,7 +189,8 @@ def test_removed_and_rekinded_questions_are_reported(project: Path, capsys: pyte
     assert main(["build", str(project)]) == 0
     questions = project / "questions.yaml"
     text = questions.read_text()
-    questions.write_text(text[: text.index("  - id: spring-season")] + text[text.index("  - id: injection"):])
+    start = text.index("  - id: spring-season")
+    questions.write_text(text[:start] + text[text.index("\n\n", start) + 2:])
     _edit(project, "    kind: reversed ", "    kind: basic #")
     capsys.readouterr()
     assert main(["build", str(project)]) == 0

@@ -12,7 +12,7 @@ from studydeck.cli import main
 from .conftest import DATA
 
 CASES = sorted(p.name for p in DATA.iterdir()
-               if p.is_dir() and not p.name.startswith("_") and p.name not in ("valid", "printable"))
+               if p.is_dir() and not p.name.startswith("_") and p.name not in ("valid", "printable", "rich"))
 
 
 @pytest.mark.parametrize("name", CASES)

@@ -17,7 +17,7 @@ def test_init_scaffolds_a_bank_that_checks_clean(tmp_path: Path, capsys: pytest.
     assert (project / "questions.yaml").is_file() and (project / "sources" / "tides.md").is_file()
     assert (project / "templates").is_dir() and (project / "decks").is_dir()
     assert main(["check", str(project)]) == 0
-    assert "ok: 6 questions, 0 warning(s)" in capsys.readouterr().out
+    assert "ok: 7 questions, 0 warning(s)" in capsys.readouterr().out
 
 
 def test_init_never_overwrites_a_bank(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -86,7 +86,7 @@ def test_build_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
             break
         seen += chunk
     assert process.wait() == 0
-    assert b"checking the bank" in seen and b"rendering anki (6 questions)" in seen
+    assert b"checking the bank" in seen and b"rendering anki (7 questions)" in seen
 
 
 def test_help_loads_no_heavy_library() -> None:

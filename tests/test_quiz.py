@@ -110,13 +110,13 @@ def choice_letters(child: pexpect.spawn, prompt: str, *texts: str) -> str:
 
 # The cards the first test asks: one per question (a card's siblings are buried until the next day).
 ASKED = [("two-bulges", ""), ("spring-tide-term", ""), ("two-high-tides", "c1"), ("sun-vs-moon", ""),
-         ("spring-when", ""), ("spring-season", "")]
+         ("spring-when", ""), ("spring-season", ""), ("tide-period", "")]
 
 
 def test_a_quiz_over_every_kind_records_grades_and_fsrs_schedules(bank: Path, progress: Path) -> None:
     child = spawn(bank, progress, "--new", "8")
-    child.expect_exact("0 due for review, 6 new (up to 8 new a day, 0 already today), out of 8 cards.")
-    child.expect_exact("[1/6] Short answer · How the Moon Makes the Tides")
+    child.expect_exact("0 due for review, 7 new (up to 8 new a day, 0 already today), out of 9 cards.")
+    child.expect_exact("[1/7] Short answer · How the Moon Makes the Tides")
     reply(child, REVEAL, "")
     child.expect_exact("Answer: Two, one facing the Moon and one on the far side.")
     child.expect_exact("The Moon pulls the near ocean towards it and leaves the far ocean behind.")
@@ -130,7 +130,7 @@ def test_a_quiz_over_every_kind_records_grades_and_fsrs_schedules(bank: Path, pr
     reply(child, GRADE, "again")
     child.expect_exact("Next time: in 1 minute.")
     # its other way round is a sibling, buried for the day: the cloze comes next, with its first gap only
-    child.expect_exact("[3/6] Fill in the blanks")
+    child.expect_exact("[3/7] Fill in the blanks")
     child.expect_exact("Most coasts see […] high tides in a little more than 24 hours.")
     reply(child, "Gap > ", " TWO ")
     child.expect_exact("✔ Right.")
@@ -154,6 +154,9 @@ def test_a_quiz_over_every_kind_records_grades_and_fsrs_schedules(bank: Path, pr
     child.expect_exact("✘ Not quite.")
     child.expect_exact("Answer: False")
     reply(child, GRADE, "")
+    child.expect_exact("[7/7] Short answer")  # the question with an image and a formula: the quiz shows their text
+    reply(child, REVEAL, "")
+    reply(child, GRADE, "4")
     # the cards that came due again within minutes, in the order they were answered
     child.expect_exact("[again] Term and definition · How")
     reply(child, REVEAL, "")
@@ -165,9 +168,9 @@ def test_a_quiz_over_every_kind_records_grades_and_fsrs_schedules(bank: Path, pr
     child.expect_exact("[again] True or false")
     reply(child, "True or false? [t/f] > ", "false")
     reply(child, GRADE, "4")
-    child.expect_exact("Session: 9 answer(s) to 6 card(s).")
+    child.expect_exact("Session: 10 answer(s) to 7 card(s).")
     child.expect_exact("Checked answers right: 5 of 6.")
-    child.expect_exact("Grades: Again 2 · Hard 0 · Good 2 · Easy 5")
+    child.expect_exact("Grades: Again 2 · Hard 0 · Good 2 · Easy 6")
     child.expect_exact("To look at again:")
     child.expect_exact("spring-tide-term: Spring tide")
     child.expect_exact("spring-season: Spring tides happen only in spring.")
@@ -178,7 +181,7 @@ def test_a_quiz_over_every_kind_records_grades_and_fsrs_schedules(bank: Path, pr
     reviews = rows(progress, "SELECT question, card, rating, correct, reviewed, due FROM reviews ORDER BY id")
     assert [(q, c, r, k) for q, c, r, k, _, _ in reviews] == [
         ("two-bulges", "", 4, None), ("spring-tide-term", "", 1, None), ("two-high-tides", "c1", 3, 1),
-        ("sun-vs-moon", "", 4, 1), ("spring-when", "", 4, 1), ("spring-season", "", 1, 0),
+        ("sun-vs-moon", "", 4, 1), ("spring-when", "", 4, 1), ("spring-season", "", 1, 0), ("tide-period", "", 4, None),
         ("spring-tide-term", "", 4, None), ("two-high-tides", "c1", 3, 1), ("spring-season", "", 4, 1)]
     # FSRS's learning steps: Again -> 1 minute, Good on a new card -> 10 minutes
     steps = {(q, c, r): parse(due) - parse(at) for q, c, r, _, at, due in reviews[:6]}
@@ -189,10 +192,10 @@ def test_a_quiz_over_every_kind_records_grades_and_fsrs_schedules(bank: Path, pr
 
     # later the same day the buried siblings stay buried; the next day they are new cards again
     child = spawn(bank, progress, "--new", "8", at=NOON + timedelta(hours=11, minutes=59))
-    child.expect_exact("0 due for review, 0 new (up to 8 new a day, 6 already today), out of 8 cards.")
+    child.expect_exact("0 due for review, 0 new (up to 8 new a day, 7 already today), out of 9 cards.")
     finish(child)
     child = spawn(bank, progress, "--new", "8", at=NOON + timedelta(hours=12, minutes=1))
-    child.expect_exact("new (up to 8 new a day, 0 already today), out of 8 cards.")
+    child.expect_exact("new (up to 8 new a day, 0 already today), out of 9 cards.")
     child.sendintr()
     finish(child)
 
@@ -219,7 +222,7 @@ def _assert_cards_match_fsrs(progress: Path, reviews: list[tuple]) -> None:
 
 def test_a_killed_quiz_keeps_its_answers_and_the_next_run_asks_only_what_is_due(bank: Path, progress: Path) -> None:
     child = spawn(bank, progress, "--new", "3")
-    child.expect_exact("0 due for review, 3 new (up to 3 new a day, 0 already today), out of 8 cards.")
+    child.expect_exact("0 due for review, 3 new (up to 3 new a day, 0 already today), out of 9 cards.")
     for _ in range(2):
         reply(child, REVEAL, "")
         reply(child, GRADE, "4")
@@ -235,7 +238,7 @@ def test_a_killed_quiz_keeps_its_answers_and_the_next_run_asks_only_what_is_due(
     # the same day: nothing is due yet, one new card is left of today's three (the reverse of spring-tide-term
     # is buried, as its sibling was answered today)
     child = spawn(bank, progress, "--new", "3", at=NOON + timedelta(minutes=30))
-    child.expect_exact("0 due for review, 1 new (up to 3 new a day, 2 already today), out of 8 cards.")
+    child.expect_exact("0 due for review, 1 new (up to 3 new a day, 2 already today), out of 9 cards.")
     child.expect_exact("[1/1] Fill in the blanks")
     reply(child, "Gap > ", "two")
     reply(child, GRADE, "4")
@@ -243,7 +246,7 @@ def test_a_killed_quiz_keeps_its_answers_and_the_next_run_asks_only_what_is_due(
     assert status == 0 and "[2/" not in output and "Next card due in " in output
 
     child = spawn(bank, progress, "--new", "3", at=NOON + timedelta(hours=1))
-    child.expect_exact("0 due for review, 0 new (up to 3 new a day, 3 already today), out of 8 cards.")
+    child.expect_exact("0 due for review, 0 new (up to 3 new a day, 3 already today), out of 9 cards.")
     child.expect_exact("Nothing is due now.")
     output, status = finish(child)
     assert status == 0 and GRADE not in output
@@ -251,7 +254,7 @@ def test_a_killed_quiz_keeps_its_answers_and_the_next_run_asks_only_what_is_due(
     # time passes for one card only: FSRS's stored due date, not the bank order, decides what is asked
     _set_due(progress, "spring-tide-term", "", NOON)
     child = spawn(bank, progress, "--new", "0", at=NOON + timedelta(hours=2))
-    child.expect_exact("1 due for review, 0 new (up to 0 new a day, 3 already today), out of 8 cards.")
+    child.expect_exact("1 due for review, 0 new (up to 0 new a day, 3 already today), out of 9 cards.")
     child.expect_exact("[1/1] Term and definition · How the Moon Makes the Tides")
     child.expect_exact("Spring tide")
     reply(child, REVEAL, "")
@@ -347,7 +350,7 @@ def test_editing_the_bank_keeps_progress_for_unchanged_ids(bank: Path, progress:
     prompts = scripted(monkeypatch, "", "4")
     assert main(["quiz", str(bank), "--progress", str(progress), "--new", "2"]) == 0
     out = capsys.readouterr().out
-    assert "0 due for review, 1 new (up to 2 new a day, 1 already today), out of 9 cards." in out
+    assert "0 due for review, 1 new (up to 2 new a day, 1 already today), out of 10 cards." in out
     assert "What forms?" in out and "How many bulges" not in out and len(prompts) == 2
     assert [q for q, in rows(progress, "SELECT question FROM cards ORDER BY introduced")] == ["two-bulges", "a-new-one"]
 

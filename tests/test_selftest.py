@@ -57,6 +57,7 @@ ANSWERS = {
     "sun-vs-moon": ("type", "  THE moon!! ", "the Sun"),
     "spring-when": ("pick", ["New moon", "Full moon"], ["New moon"]),
     "spring-season": ("pick", ["False"], ["True"]),
+    "tide-period": ("recall", True, False),
     "which-body": ("pick", ["The Moon"], ["The Sun"]),
     "accents": ("type", "nouvelle zelande", "Australia"),
     "injection": ("recall", True, False),
@@ -222,16 +223,16 @@ def test_summary_groups_by_source_and_tag_and_lists_the_missed(page) -> None:
         if page.is_visible("#next"):
             page.click("#next")
     summary = text(page, "#summary")
-    assert "You got 3 of 9 right (33%)." in summary
+    assert "You got 3 of 10 right (30%)." in summary
     rows = page.eval_on_selector_all("#summary table >> nth=0 >> tbody tr", "rs => rs.map(r => r.innerText)")
-    assert [re.sub(r"\s+", " ", r) for r in rows] == ["How the Moon Makes the Tides 3 / 9 33%"]
+    assert [re.sub(r"\s+", " ", r) for r in rows] == ["How the Moon Makes the Tides 3 / 10 30%"]
     tags = page.eval_on_selector_all("#summary table >> nth=1 >> tbody tr", "rs => rs.map(r => r.innerText)")
     assert [re.sub(r"\s+", " ", r) for r in tags] == [
-        "#evil 0 / 1 0%", "#sun 0 / 2 0%", "#terms 0 / 2 0%", "#moon 2 / 5 40%", "#easy 1 / 1 100%"]
+        "#evil 0 / 1 0%", "#sun 0 / 2 0%", "#terms 0 / 2 0%", "#moon 2 / 6 33%", "#easy 1 / 1 100%"]
     missed = page.eval_on_selector_all("#missed-list li", "items => items.map(i => i.dataset.id)")
     assert missed == [q for q in ORDER if q not in ("two-bulges", "which-body", "accents")]
-    page.click("text=Try the 6 missed again")
-    assert text(page, "#position") == "Question 1 of 6"
+    page.click("text=Try the 7 missed again")
+    assert text(page, "#position") == "Question 1 of 7"
     assert current_id(page) == "spring-tide-term"
 
 
@@ -272,7 +273,7 @@ def test_progress_survives_a_reload_and_reset_forgets_it(page) -> None:
     assert text(page, "#score") == "Score 1 / 2"
     assert current_id(page) == "two-high-tides"
     open_options(page)
-    assert "answered 2 of 9 questions; 1 right the last time; 2 due now." in text(page, "#overall")
+    assert "answered 2 of 10 questions; 1 right the last time; 2 due now." in text(page, "#overall")
     stored = stored_progress(page)
     assert {qid: card["right"] for qid, card in stored["cards"].items()} == {"two-bulges": 1, "spring-tide-term": 0}
     assert set(stored["other"]) == {f"studydeck:{DECK_ID}:run"}
@@ -489,7 +490,7 @@ def test_a_session_asks_due_questions_first_then_new_ones(page) -> None:
     page.fill("#f-size", "4")
     page.dispatch_event("#f-size", "change")
     # the third, two-high-tides, is in its 10-minute learning step: due soon enough to count (as in Anki)
-    assert text(page, "#f-count") == "9 questions match: 3 due, 6 new."
+    assert text(page, "#f-count") == "10 questions match: 3 due, 7 new."
     assert text(page, "#start") == "Start 4 questions"
     page.click("#start")
     asked = []
@@ -524,7 +525,7 @@ def test_progress_moves_between_devices_as_a_file(browser, page_url: str, tmp_pa
     note = expect(page.locator("#transfer-note"))  # waits: the file is read in the background
     page.set_input_files("#import", str(saved))
     note.to_have_text("Loaded: 2 questions updated from the file.")
-    assert "answered 2 of 9 questions; 1 right the last time" in text(page, "#overall")
+    assert "answered 2 of 10 questions; 1 right the last time" in text(page, "#overall")
     page.set_input_files("#import", str(saved))  # loading it again changes nothing
     note.to_have_text("Loaded: 0 questions updated from the file.")
     other = tmp_path / "other.json"

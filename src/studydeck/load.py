@@ -10,13 +10,15 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from . import media
 from .errors import Problem, ProjectError, Severity
 from .ground import SourceIndex
-from .model import Bank, Choice, Kind, Location, Question, Source
+from .model import Bank, Choice, Embed, Kind, Location, Question, Source
+from .render.text import embedded
 from .sources import load_sources
 from .yamltree import BOOL, INT, NULL, Value, YamlSyntaxError, parse
 
@@ -33,6 +35,9 @@ _KEYS = {
     Kind.TRUE_FALSE: {"question", "answer"},
 }
 _BANK_KEYS = {"name", "title", "description", "deck_id", "questions"}
+# The keys whose text is Markdown, and what an image or a formula in it starts with.
+_TEXT_KEYS = ("question", "text", "answer", "explanation", "choices", "accept")
+_MAY_EMBED = re.compile(r"!\[|\$|\\[(\[]")
 # Top-level keys that hold only anchors for questions to merge (`<<: *base`), as in Docker Compose files.
 _EXTENSION = re.compile(r"^(x-|\.)")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -70,8 +75,10 @@ def load_project(project: Path) -> Loaded:
         root = parse(text)
     except YamlSyntaxError as e:
         return Loaded(None, (*problems, Problem(shown, e.line, e.column, e.message)))
-    reader = _Reader(shown, sources)
+    reader = _Reader(shown, sources, lines=text.splitlines())
     bank = reader.bank(root, default_name=project.resolve().name)
+    if bank is not None:
+        bank = replace(bank, media=media.index(project))
     return Loaded(bank, (*problems, *reader.problems))
 
 
@@ -84,6 +91,7 @@ class _Reader:
     problems: list[Problem] = field(default_factory=list)
     indexes: dict[str, SourceIndex] = field(default_factory=dict)
     id_lines: dict[str, int] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
 
     def problem(self, at: Value | tuple[int, int], message: str, qid: str | None = None,
                 severity: Severity = Severity.ERROR) -> None:
@@ -161,8 +169,32 @@ class _Reader:
         return Question(
             id=qid, kind=kind, source=sys.intern(source), passage=passage, prompt=prompt, explanation=explanation,
             tags=tags, location=Location(self.path, item.line, item.column), field_positions=tuple(positions),
-            paragraphs=self.paragraphs(source, passage), **extra,
+            paragraphs=self.paragraphs(source, passage), embeds=self.embeds(data), **extra,
         )
+
+    def embeds(self, data: dict[str, Value]) -> tuple[Embed, ...]:
+        """The images, sounds and formulas of a question's texts, each with the line it is written on."""
+        values = [data[k] for k in _TEXT_KEYS if k in data]
+        scalars = [v for value in values for v in (value.data if value.is_sequence else [value]) if v.is_scalar]
+        found = []
+        for value in scalars:
+            if _MAY_EMBED.search(value.data):
+                for item in embedded(value.data):
+                    line, column = self.find(item.target, value)
+                    found.append(Embed(item.kind, item.target, item.alt, item.display, line, column))
+        return tuple(found)
+
+    def find(self, target: str, value: Value) -> tuple[int, int]:
+        """Where a text's image path or formula is written: the first line from the value's own on which it
+        (or, in a double-quoted scalar, its escaped form) stands; else the value's position."""
+        first = target.strip().splitlines()[0] if target.strip() else ""
+        needles = [first, first.replace("\\", "\\\\")] if first else []
+        for number in range(value.line, min(len(self.lines), value.line + 200) + 1):
+            for needle in needles:
+                column = self.lines[number - 1].find(needle)
+                if column >= 0:
+                    return number, column + 1
+        return value.line, value.column
 
     def kind_fields(self, kind: Kind, fields: _FieldReader) -> dict[str, Any]:
         if kind is Kind.CHOICE:

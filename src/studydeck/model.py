@@ -118,6 +118,30 @@ class Choice:
 
 
 @dataclass(frozen=True, slots=True)
+class Embed:
+    """An image, a sound or a formula written in a question's text, and where (1-based line and column).
+
+    `kind` is "media" (`target` the path as written, `alt` its alt text) or "math" (`target` the TeX,
+    `display` whether it stands on its own line)."""
+
+    kind: str
+    target: str
+    alt: str
+    display: bool
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    """A file of the bank's `media/` folder: its real path and size in bytes; a link that leads outside the
+    bank has no path and size -1 (it is never read)."""
+
+    path: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
 class Question:
     """One authored question. Which fields are set depends on `kind`:
 
@@ -145,6 +169,8 @@ class Question:
     tags: tuple[str, ...] = ()
     paragraphs: tuple[int, ...] = ()
     location: Location = field(default=Location("", 0, 0), compare=False)
+    # The images, sounds and formulas of its text (most questions have none).
+    embeds: tuple[Embed, ...] = field(default=(), compare=False)
     # Where each key's value is written: key, line and column, flattened (a dict per question would take several
     # times the room in a bank of 100k questions).
     field_positions: tuple[str | int, ...] = field(default=(), compare=False, hash=False, repr=False)
@@ -180,3 +206,5 @@ class Bank:
     sources: dict[str, Source] = field(hash=False)
     questions: tuple[Question, ...]
     location: Location = field(default=Location("", 0, 0), compare=False)
+    # The media/ folder, by path from the bank (`media/map.png`).
+    media: dict[str, MediaFile] = field(default_factory=dict, hash=False)

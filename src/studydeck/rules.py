@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 
-from . import answers, cloze
+from . import answers, cloze, mathml
 from .errors import Problem, Severity
 from .ground import SourceIndex, normalize
-from .model import Bank, Kind, Question, Source
+from .media import HUGE_BYTES, MEDIA_DIR, is_audio, media_type, normalise
+from .model import Bank, Embed, Kind, MediaFile, Question, Source
 from .render.text import plain
 
 Rule = Callable[[Mapping[str, Source], Question], Iterator[Problem]]
@@ -22,6 +23,7 @@ def check_bank(bank: Bank) -> list[Problem]:
     indexes: dict[str, SourceIndex] = {}
     problems = [problem for question in bank.questions for rule in RULES for problem in rule(bank.sources, question)]
     problems += [problem for question in bank.questions for problem in _grounding(bank.sources, question, indexes)]
+    problems += [problem for question in bank.questions for problem in _media(bank.media, question)]
     return problems + list(_repeated_prompts(bank))
 
 
@@ -117,4 +119,54 @@ def _tags(sources: Mapping[str, Source], question: Question) -> Iterator[Problem
             yield _problem(question, "tags", f"tag {tag!r} contains a quote or control character")
 
 
-RULES: list[Rule] = [_unknown_source, _short_passage, _cloze, _choices, _type_in, _tolerance, _tags]
+def _at(question: Question, embed: Embed, message: str, severity: Severity = Severity.ERROR) -> Problem:
+    return Problem(question.location.path, embed.line, embed.column, message, severity, question.id)
+
+
+def _math(sources: Mapping[str, Source], question: Question) -> Iterator[Problem]:
+    for embed in question.embeds:
+        reason = mathml.problem(embed.target) if embed.kind == "math" else None
+        if reason:
+            yield _at(question, embed, f"cannot draw the formula '{_short(embed.target)}': {reason}")
+
+
+def _media(files: Mapping[str, MediaFile], question: Question) -> Iterator[Problem]:
+    for embed in question.embeds:
+        if embed.kind != "media":
+            continue
+        path = normalise(embed.target)
+        if path is None:
+            yield _at(question, embed, f"'{embed.target}': images and sounds come from the bank's {MEDIA_DIR}/ "
+                      f"folder, written as {MEDIA_DIR}/<file> (no web address, no '..')")
+        elif media_type(path) is None:
+            yield _at(question, embed, f"'{embed.target}' is not an image or a sound studydeck knows "
+                      "(images: png, jpg, gif, webp, svg; sounds: mp3, ogg, opus, wav, m4a, flac)")
+        elif path not in files:
+            yield _at(question, embed, f"{path} not found{_did_you_mean(path, list(files))}")
+        elif files[path].size < 0:
+            yield _at(question, embed, f"{path} is a link to a file outside the bank; copy the file into "
+                      f"{MEDIA_DIR}/")
+        else:
+            if not is_audio(path) and not embed.alt.strip():
+                yield _at(question, embed, f"the image {path} has no alt text; say what it shows, for readers "
+                          f"who cannot see it: ![a map of the tides]({path})")
+            if files[path].size > HUGE_BYTES:
+                yield _at(question, embed, f"{path} is {files[path].size / 2**20:.1f} MB; every page and deck "
+                          f"that shows it carries it: keep media under {HUGE_BYTES // 2**20} MB", Severity.WARNING)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _did_you_mean(path: str, candidates: list[str]) -> str:
+    import difflib  # only when there is something to suggest
+    import posixpath
+
+    # Names are compared without the folder and extension they all share.
+    stems = {posixpath.splitext(c)[0]: c for c in candidates}
+    close = difflib.get_close_matches(posixpath.splitext(path)[0], list(stems), n=1, cutoff=0.8)
+    return f" (did you mean '{stems[close[0]]}'?)" if close else f" in {MEDIA_DIR}/"
+
+
+RULES: list[Rule] = [_unknown_source, _short_passage, _cloze, _choices, _type_in, _tolerance, _tags, _math]

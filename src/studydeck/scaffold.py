@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .errors import ProjectError
 
-FOLDERS = ("sources", "templates", "decks")
+FOLDERS = ("sources", "media", "templates", "decks")
 
 
 def init_project(target: Path) -> list[Path]:
@@ -28,5 +28,10 @@ def init_project(target: Path) -> list[Path]:
         path = target / "sources" / source.name
         if not path.exists():
             path.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+            written.append(path)
+    for item in (skeleton / "media").iterdir():  # the example question's picture and sound
+        path = target / "media" / item.name
+        if not path.exists():
+            path.write_bytes(item.read_bytes())
             written.append(path)
     return written

@@ -27,6 +27,7 @@ from .. import cloze
 from ..model import Bank, Kind, Question, Source
 from . import anki_typein
 from .base import Output, Rendered, RenderOptions
+from .embed import ANKI, finish
 from .fields import Gap, QuestionHtml
 from .text import inline_html
 
@@ -71,6 +72,8 @@ _DIGEST_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)  # made once
 
 def render(bank: Bank, fields: Mapping[str, QuestionHtml], options: RenderOptions) -> Rendered:
     """The .apkg and its state file, plus notices about questions that left the bank."""
+    finished = finish(bank, fields, ANKI)  # media named by content, formulas in MathJax's delimiters
+    fields, media = finished.fields, finished.files
     previous = _State.read(options.anki_state)
     clock = _Clock(previous, options.now)
     templates = _Templates(options.templates)
@@ -78,7 +81,7 @@ def render(bank: Bank, fields: Mapping[str, QuestionHtml], options: RenderOption
     models = {kind: _model(kind, templates, clock) for kind in Kind if kind in used}  # fixed order: same bytes
     decks = _decks(bank, fields, models, clock)
     timestamp = clock.latest()
-    rendered = Rendered([Output(f"{bank.name}.apkg", lambda handle: _write_package(decks, timestamp, handle)),
+    rendered = Rendered([Output(f"{bank.name}.apkg", lambda handle: _write_package(decks, timestamp, handle, media)),
                          Output(state_file(bank), clock.state.dump())])
     rendered.notices += _notices(previous, clock.state)
     return rendered
@@ -299,10 +302,12 @@ def _digest(value: object) -> str:
     return hashlib.sha256(_DIGEST_JSON.encode(value).encode()).hexdigest()[:16]
 
 
-def _write_package(decks: list[tuple[genanki.Deck, list[_Note]]], timestamp: int, handle: BinaryIO) -> None:
+def _write_package(decks: list[tuple[genanki.Deck, list[_Note]]], timestamp: int, handle: BinaryIO,
+                   media: Mapping[str, bytes]) -> None:
     """The .apkg, into `handle`: genanki writes the collection, decks and note types; the notes and cards go
     in with one statement per table (genanki's row-by-row writing dominates large builds); the zip gets fixed
-    dates so that the bytes repeat."""
+    dates so that the bytes repeat. `media` (Anki name -> bytes, sorted) are entries "0", "1", ... named in
+    the `media` map, as Anki's importer reads them."""
     ids = count(timestamp * 1000)
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "collection.anki2"
@@ -329,8 +334,12 @@ def _write_package(decks: list[tuple[genanki.Deck, list[_Note]]], timestamp: int
             cursor.execute(sql)
         connection.commit()
         connection.close()
+        names = sorted(media)
+        index = json.dumps({str(i): name for i, name in enumerate(names)}).encode()
+        entries = [("collection.anki2", database.read_bytes()), ("media", index),
+                   *((str(i), media[name]) for i, name in enumerate(names))]
         with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, data in (("collection.anki2", database.read_bytes()), ("media", b"{}")):
+            for name, data in entries:
                 info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16

@@ -22,6 +22,7 @@ from ..model import Bank, Choice, Kind, Question
 from ..select import shuffled
 from . import templating
 from .base import Output, Rendered, RenderOptions
+from .embed import PRINT, finish
 from .fields import Gap, QuestionHtml
 from .text import inline_html, plain
 
@@ -132,6 +133,7 @@ class Document:
 
 def render(bank: Bank, fields: Mapping[str, QuestionHtml], options: RenderOptions) -> Rendered:
     """A worksheet and an answer key per version, and their PDFs with `--pdf`."""
+    fields = finish(bank, fields, PRINT).fields  # images embedded, sized for paper
     questions = options.selection.chosen(bank)
     env = templating.environment(options.templates)
     pages: dict[str, tuple[str, dict[str, object]]] = {}

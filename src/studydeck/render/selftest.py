@@ -22,6 +22,7 @@ from ..errors import TemplateError
 from ..model import Bank, Kind, Question, Source
 from . import templating
 from .base import Output, Rendered, RenderOptions
+from .embed import PAGE, finish
 from .fields import Gap, QuestionHtml
 from .templating import environment
 from .text import inline
@@ -39,6 +40,7 @@ _JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028"
 def render(bank: Bank, fields: Mapping[str, QuestionHtml], options: RenderOptions) -> Rendered:
     """The self-test page for the whole bank, as one self-contained HTML file."""
     env = environment(options.templates)
+    fields = finish(bank, fields, PAGE).fields  # images and sounds embedded: the page stays one offline file
 
     def write(handle: BinaryIO) -> None:
         # The question data streams in where the template puts it: at 100k questions it is 50 MB of JSON.
@@ -54,7 +56,8 @@ def page_context(bank: Bank, fields: Mapping[str, QuestionHtml], env: jinja2.Env
     place), style and script.
 
     The style and script are read verbatim (a project's `templates/selftest/` may replace them), and the
-    script's hash goes into the page's Content-Security-Policy, so that no other script can run.
+    script's hash goes into the page's Content-Security-Policy, so that no other script can run; `media_policy`
+    lets it show the images and sounds embedded in it, nothing else.
     """
     if data is None:
         data = Markup("".join(_page_json(bank, fields)))
@@ -73,7 +76,22 @@ def page_context(bank: Bank, fields: Mapping[str, QuestionHtml], env: jinja2.Env
         "style": Markup(_verbatim(env, STYLE)),
         "script": Markup(script),
         "script_hash": f"sha256-{digest}",
+        "media_policy": media_policy(bank, fields),
     }
+
+
+def media_policy(bank: Bank, fields: Mapping[str, QuestionHtml]) -> str:
+    """The Content-Security-Policy directives that let the page show its own embedded images and sounds
+    (`data:` URIs only, and only the kinds it has): empty for a page without them, whose policy stays as strict
+    as ever."""
+    texts = [text for q in bank.questions if q.embeds for text in _texts(fields[q.id])]
+    images = any('<img src="data:' in text for text in texts)
+    sounds = any('<audio controls' in text for text in texts)
+    return ("img-src data:; " if images else "") + ("media-src data:; " if sounds else "")
+
+
+def _texts(html: QuestionHtml) -> list[str]:
+    return [html.prompt, html.answer, html.explanation, *html.choices, *(g.html for g in html.gaps)]
 
 
 def _verbatim(env: jinja2.Environment, name: str) -> str:

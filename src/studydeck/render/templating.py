@@ -6,6 +6,7 @@ A project's template may extend the built-in one it replaces as `builtin/<name>`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -58,7 +59,17 @@ def environment(templates: Path | None) -> jinja2.Environment:
         bytecode_cache=_COMPILED,
     )
     env.filters.update(md=inline, plain=plain, quote=quote, css_string=css_string)
+    env.tests["block"] = is_block_html
     return env
+
+
+_BLOCK_TAG = re.compile(r"<(?:p|pre|div|ul|ol|blockquote|h[1-6]|hr|table)[\s>]")
+
+
+def is_block_html(html: str) -> bool:
+    """Whether rendered text holds blocks (paragraphs, code), which may not stand inside a `<p>`: the test
+    `is block` in templates."""
+    return "<" in html and _BLOCK_TAG.search(html) is not None
 
 
 def css_string(text: str) -> Markup:

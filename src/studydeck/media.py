@@ -1,0 +1,68 @@
+"""Images and sounds: the bank's `media/` folder, and what a reference to it may name.
+
+Only regular files inside `media/` beside questions.yaml are ever read: a reference is a relative path that
+stays in that folder (no `..`, no scheme, no absolute path), and a file that is a link to a place outside the
+bank is indexed as such and never read.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from pathlib import Path
+from urllib.parse import unquote
+
+from .model import MediaFile
+
+MEDIA_DIR = "media"
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+               ".webp": "image/webp", ".svg": "image/svg+xml"}
+AUDIO_TYPES = {".mp3": "audio/mpeg", ".ogg": "audio/ogg", ".oga": "audio/ogg", ".opus": "audio/ogg",
+               ".wav": "audio/wav", ".m4a": "audio/mp4", ".flac": "audio/flac"}
+HUGE_BYTES = 5 * 1024 * 1024  # beyond this a file still works, but bloats every page that embeds it
+
+
+def normalise(src: str) -> str | None:
+    """The path a Markdown image names, as an index key (`media/map.png`), or None if it may not be read.
+
+    `src` is the destination as Markdown gives it (percent-encoded where needed)."""
+    path = unquote(src)
+    if not path or "\\" in path or ":" in path or path.startswith("/") or "\x00" in path:
+        return None
+    clean = posixpath.normpath(path)
+    if not clean.startswith(MEDIA_DIR + "/") or ".." in clean.split("/"):
+        return None
+    return clean
+
+
+def media_type(path: str) -> str | None:
+    """The MIME type of an image or sound, by its extension; None for any other file."""
+    extension = posixpath.splitext(path)[1].lower()
+    return IMAGE_TYPES.get(extension) or AUDIO_TYPES.get(extension)
+
+
+def is_audio(path: str) -> bool:
+    """Whether a media path names a sound (rather than an image)."""
+    return posixpath.splitext(path)[1].lower() in AUDIO_TYPES
+
+
+def index(project: Path) -> dict[str, MediaFile]:
+    """Every file under `project/media`, by key (`media/sub/map.png`): its real path and size in bytes.
+
+    A link that leads outside the project gets size -1 and no path: it is known, so that `check` can say
+    why it is refused, but it is never read."""
+    root = project / MEDIA_DIR
+    if not root.is_dir() or root.is_symlink():
+        return {}
+    bank = project.resolve()
+    found: dict[str, MediaFile] = {}
+    for folder, _, files in os.walk(root):  # does not follow linked folders
+        for name in files:
+            path = Path(folder) / name
+            key = path.relative_to(project).as_posix()
+            real = path.resolve()
+            if not real.is_relative_to(bank) or not real.is_file():
+                found[key] = MediaFile("", -1)
+            else:
+                found[key] = MediaFile(str(real), real.stat().st_size)
+    return dict(sorted(found.items()))
