@@ -86,7 +86,8 @@ def _build(project: Path, options: BuildOptions, progress: Progress) -> BuildRes
         rendered.outputs += result.outputs
         rendered.notices += result.notices
     changed = write_all(out, rendered.outputs, lambda name: progress(f"writing {name}"))
-    return BuildResult(tuple(out / o.name for o in rendered.outputs), tuple(changed), tuple(rendered.notices))
+    notices = (*report.notices, *rendered.notices)
+    return BuildResult(tuple(out / o.name for o in rendered.outputs), tuple(changed), notices)
 
 
 def _previous(path: Path) -> bytes | None:

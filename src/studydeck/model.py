@@ -176,3 +176,5 @@ class Bank:
     sources: dict[str, Source] = field(hash=False)
     questions: tuple[Question, ...]
     location: Location = field(default=Location("", 0, 0), compare=False)
+    # Where `deck_id:` is written, for the problems about the bank's identity (the bank's own location if absent).
+    deck_id_location: Location = field(default=Location("", 0, 0), compare=False)
