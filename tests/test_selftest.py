@@ -62,6 +62,7 @@ ANSWERS = {
     "injection": ("recall", True, False),
 }
 ORDER = list(ANSWERS)
+EXTRA_IDS = ("which-body", "accents", "injection")
 
 
 @pytest.fixture(scope="module")
@@ -259,7 +260,13 @@ def test_filters_choose_the_questions(page) -> None:
     assert current_id(page) == "spring-season" and text(page, "#position") == "Question 1 of 1"
 
 
-def test_progress_survives_a_reload_and_reset_forgets_it(page) -> None:
+def storage_key(bank: Path) -> str:
+    """Where the page keeps a bank's progress: under its deck_id, its identity."""
+    line = next(l for l in (bank / "questions.yaml").read_text().splitlines() if l.startswith("deck_id:"))
+    return f"studydeck:deck:{line.split()[1]}"
+
+
+def test_progress_survives_a_reload_and_reset_forgets_it(page, bank: Path) -> None:
     answer(page, right=True)
     answer(page, right=False)
     page.reload()
@@ -268,7 +275,7 @@ def test_progress_survives_a_reload_and_reset_forgets_it(page) -> None:
     assert current_id(page) == "two-high-tides"
     open_options(page)
     assert "answered 2 of 9 questions; 1 right" in text(page, "#overall")
-    stored = json.loads(page.evaluate("localStorage.getItem('studydeck:the-tides')"))
+    stored = json.loads(page.evaluate(f"localStorage.getItem('{storage_key(bank)}')"))
     assert stored["last"] == {"two-bulges": 1, "spring-tide-term": 0}
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#reset")
@@ -276,7 +283,22 @@ def test_progress_survives_a_reload_and_reset_forgets_it(page) -> None:
     assert text(page, "#score") == "Score 0 / 0"
     page.reload()
     assert text(page, "#score") == "Score 0 / 0"
-    assert json.loads(page.evaluate("localStorage.getItem('studydeck:the-tides')"))["last"] == {}
+    assert json.loads(page.evaluate(f"localStorage.getItem('{storage_key(bank)}')"))["last"] == {}
+
+
+def test_two_banks_with_one_name_keep_their_own_progress(page, browser, tmp_path: Path) -> None:
+    """Pages opened from disk share one localStorage: a copy of the bank (same title, own deck_id) must not
+    continue the original's run."""
+    answer(page, right=True)
+    other = tmp_path / "unit2"
+    assert main(["init", str(other)]) == 0
+    build(other, BuildOptions(formats=("selftest",)))
+    second = page.context.new_page()
+    second.goto((other / "decks" / "the-tides-selftest.html").as_uri())
+    assert text(second, "#position") == f"Question 1 of {len(ORDER) - len(EXTRA_IDS)}"
+    assert text(second, "#score") == "Score 0 / 0"
+    page.reload()
+    assert text(page, "#score") == "Score 1 / 1"
 
 
 def test_a_finished_run_shows_its_results_after_a_reload(page) -> None:
@@ -393,7 +415,7 @@ def test_a_large_banks_page_carries_every_question_in_order(tmp_path: Path) -> N
     html = (tmp_path / "big" / "decks" / "synthetic-2500-selftest.html").read_text(encoding="utf-8")
     data = json.loads(re.search(r'<script type="application/json"[^>]*>(.*?)</script>', html, re.S).group(1))
     assert [q["id"] for q in data["questions"]] == [f"q{i:06d}" for i in range(2500)]
-    assert set(data) == {"bank", "kinds", "questions", "sources", "tags"}
+    assert set(data) == {"bank", "deck_id", "kinds", "questions", "sources", "tags"}
 
 
 def test_the_default_banks_page_has_every_gap_and_is_committed_up_to_date(default_bank: Path, tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import check, paused_gc
+from . import check, notetimes, paused_gc
 from .errors import InputError
 from .select import Selection
 from .write import write_all
@@ -70,12 +70,13 @@ def _build(project: Path, options: BuildOptions, progress: Progress) -> BuildRes
         raise InputError(list(report.problems))
     bank = report.bank
     out = options.out or project / "decks"
+    record, record_notice = notetimes.read(bank.deck_id) if "anki" in options.formats else (None, None)
     progress(f"rendering the text of {len(bank.questions)} questions")
     fields = html_fields(bank)
     render_options = RenderOptions(
         templates=project / "templates", paper=options.paper, group_by=options.group_by,
         selection=options.selection, versions=options.versions, pdf=options.pdf,
-        anki_state=_previous(out / anki.state_file(bank)),
+        anki_state=_previous(out / anki.state_file(bank)), anki_record=record,
         now=int(time.time()) if options.now is None else options.now,
     )
     renderers = {"anki": anki.render, "html": html.render, "selftest": selftest.render}
@@ -86,7 +87,9 @@ def _build(project: Path, options: BuildOptions, progress: Progress) -> BuildRes
         rendered.outputs += result.outputs
         rendered.notices += result.notices
     changed = write_all(out, rendered.outputs, lambda name: progress(f"writing {name}"))
-    notices = (*report.notices, *rendered.notices)
+    state = next((o.data for o in rendered.outputs if o.name == anki.state_file(bank)), None)
+    record_notice = (notetimes.update(bank.deck_id, state) if isinstance(state, bytes) else None) or record_notice
+    notices = (*report.notices, *([record_notice] if record_notice else []), *rendered.notices)
     return BuildResult(tuple(out / o.name for o in rendered.outputs), tuple(changed), notices)
 
 

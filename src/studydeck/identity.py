@@ -88,8 +88,9 @@ def with_deck_id(text: str, deck_id: int, shown: str = QUESTIONS_FILE) -> str:
     if root.flow_style or not root.value:
         raise ProjectError(f"{shown}: add a line 'deck_id: {deck_id}' to the bank")
     first = root.value[0][0].start_mark
-    at = first.index - first.column
-    return bom + body[:at] + " " * first.column + f"deck_id: {deck_id}\n" + body[at:]
+    column: int = first.column
+    at: int = first.index - column
+    return bom + body[:at] + " " * column + f"deck_id: {deck_id}\n" + body[at:]
 
 
 def _root(text: str, shown: str) -> yaml.MappingNode:

@@ -5,7 +5,7 @@
   var data = JSON.parse(document.getElementById("studydeck-data").textContent);
   var byId = {};
   data.questions.forEach(function (q) { byId[q.id] = q; });
-  var KEY = "studydeck:" + data.bank;
+  var KEY = "studydeck:deck:" + data.deck_id;  // the bank's identity: two banks may share a name
   var LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
   var $ = function (id) { return document.getElementById(id); };
   var stage = $("stage");
