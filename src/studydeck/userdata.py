@@ -37,7 +37,7 @@ def read_json(path: Path, what: str) -> Read:
     """The JSON in `path`; a missing file is no record, a damaged or unreadable one a notice."""
     try:
         text = path.read_bytes()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no record yet (or no data folder can exist: see writing)
         return Read(None)
     except OSError as e:
         return Read(None, f"cannot read {what} ({path}: {e.strerror}); going on without it", writable=False)
