@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,15 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.delenv("STUDYDECK_CACHE_DIR", raising=False)
+
+
+@contextmanager
+def own_machine(data: Path) -> Iterator[None]:
+    """For a module-scoped fixture that copies a bank (its deck_id included): a data folder of its own, so
+    this machine's record of bank folders does not take the copy for a second bank with the same id."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(data))
+        yield
 
 
 def copy_case(case: str, target: Path) -> Path:

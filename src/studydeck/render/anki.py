@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 import genanki
 from markupsafe import escape
@@ -152,14 +152,14 @@ class _Clock:
         self.state = _State()
         self.now = now
 
-    def _mod(self, old: list | None, digest: str, here: list | None) -> int:
+    def _mod(self, old: list[Any] | None, digest: str, here: list[Any] | None) -> int:
         if old and old[0] == digest:
             mod = int(old[1])
         else:
             mod = max(self.now, int(old[1]) + 1) if old else self.now
         return self._after(mod, digest, here)
 
-    def _after(self, mod: int, digest: str, here: list | None) -> int:
+    def _after(self, mod: int, digest: str, here: list[Any] | None) -> int:
         """A reverted note comes back with its old time: learners who imported the newer content here would
         keep it. So a time is never older than the newest handed out here, and newer for other content."""
         if not here:
