@@ -220,3 +220,10 @@ def test_concurrent_checks_leave_a_whole_record(tmp_path: Path) -> None:
     recorded = json.loads(record_path().read_text())["banks"]
     assert recorded and set(recorded.values()) <= {str(b.resolve()) for b in banks}
     assert not [p for p in record_path().parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_an_original_with_a_yaml_error_still_holds_its_id(unit1: Path) -> None:
+    shutil.copytree("unit1", "copy")
+    with Path("unit1/questions.yaml").open("a") as f:
+        f.write("  - id: [unclosed\n")
+    assert not check("copy").passed(), "the original is being edited, not gone"

@@ -88,7 +88,8 @@ def _build(project: Path, options: BuildOptions, progress: Progress) -> BuildRes
         rendered.notices += result.notices
     changed = write_all(out, rendered.outputs, lambda name: progress(f"writing {name}"))
     state = next((o.data for o in rendered.outputs if o.name == anki.state_file(bank)), None)
-    record_notice = (notetimes.update(bank.deck_id, state) if isinstance(state, bytes) else None) or record_notice
+    if isinstance(state, bytes):
+        record_notice = notetimes.update(bank.deck_id, state, record is not None) or record_notice
     notices = (*report.notices, *([record_notice] if record_notice else []), *rendered.notices)
     return BuildResult(tuple(out / o.name for o in rendered.outputs), tuple(changed), notices)
 

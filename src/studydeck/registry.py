@@ -14,6 +14,7 @@ one that cannot be read or written is a one-line notice, never an error.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,9 +81,15 @@ def holds(folder: Path, deck_id: int) -> bool:
     from .yamltree import INT, YamlSyntaxError, parse
 
     try:
-        root = parse((folder / QUESTIONS_FILE).read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, YamlSyntaxError):
+        text = (folder / QUESTIONS_FILE).read_bytes().decode("utf-8", errors="replace")
+    except OSError:
         return False
+    try:
+        root = parse(text)
+    except YamlSyntaxError:
+        # A bank being edited may not read as YAML for a moment: it still holds the id written on its line.
+        written = re.search(r"^deck_id[ \t]*:[ \t]*(\d+)[ \t]*(#.*)?$", text, re.MULTILINE)
+        return written is not None and int(written.group(1)) == deck_id
     value = root.data.get("deck_id") if root is not None and root.is_mapping else None
     if value is None or not value.is_scalar or value.tag != INT:
         return False

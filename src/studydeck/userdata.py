@@ -25,12 +25,13 @@ def folder() -> Path:
 
 @dataclass(frozen=True)
 class Read:
-    """A record as read: its JSON data (None when missing or unusable), a notice when it was unusable, and
-    whether it may be replaced (not when it exists but could not be read: it may be fine for another run)."""
+    """A record as read: its JSON data (None when missing or unusable), a notice when it was unusable, whether
+    it may be replaced (not when it exists but could not be read: it may be fine for another run), its bytes."""
 
     data: Any
     notice: str | None = None
     writable: bool = True
+    raw: bytes | None = None
 
 
 def read_json(path: Path, what: str) -> Read:
@@ -42,7 +43,7 @@ def read_json(path: Path, what: str) -> Read:
     except OSError as e:
         return Read(None, f"cannot read {what} ({path}: {e.strerror}); going on without it", writable=False)
     try:
-        return Read(json.loads(text))
+        return Read(json.loads(text), raw=text)
     except ValueError:
         return Read(None, f"{what} ({path}) is damaged; starting it afresh")
 
