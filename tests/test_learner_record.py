@@ -51,6 +51,16 @@ NUMBERS = """
     passage: "the water forms two bulges at once"
     question: The id YAML 1.1 would make of 1_000.
     answer: +12
+
+  - id: number-choices
+    kind: choice
+    source: tides
+    passage: "the water forms two bulges at once"
+    question: Which is the octal-looking one?
+    choices: [010, 8, 0x1F, 31, 1.50, 1.5]
+    answer: 010
+    explanation: 010 is not 8 here.
+    tags: [2024, 010]
 """
 
 
@@ -124,8 +134,12 @@ def test_ids_and_answers_keep_the_text_the_author_wrote(unit1: Path, tmp_path: P
     assert report.errors == [], [str(p) for p in report.errors]
     assert {q.id: q.answer for q in report.bank.questions if q.prompt.endswith(".") and q.id[0].isdigit()} == {
         "010": "010", "8": "1.50", "0x1F": "2024-01-05", "31": "1_000", "1_000": "1e3", "1000": "+12"}
+    choice = next(q for q in report.bank.questions if q.id == "number-choices")
+    assert [(c.text, c.correct) for c in choice.choices] == [
+        ("010", True), ("8", False), ("0x1F", False), ("31", False), ("1.50", False), ("1.5", False)]
+    assert (choice.explanation, choice.tags) == ("010 is not 8 here.", ("2024", "010"))
     collection = tmp_path / "c.anki2"
-    assert import_package(collection, _build(unit1, 1000)).new == 12, "six distinct notes, none merged"
+    assert import_package(collection, _build(unit1, 1000)).new == 13, "seven distinct notes, none merged"
     answers = {question: fields[1] for question, fields in _fields(collection).items()}
     assert answers["Octal-looking id, octal-looking answer."] == "010"
     assert answers["The id YAML 1.1 would make of 010."] == "1.50"

@@ -55,8 +55,8 @@ def new_id(project: Path, yes: bool) -> None:
     """Give the bank in PROJECT a new deck_id: for a copied bank, which would otherwise overwrite the original's
     notes in Anki.
 
-    Learners' notes from this bank are then no longer updated by it: its next deck imports as a new deck of new
-    notes (their old notes, and their history, stay as they were). Progress in 'studydeck quiz' and on the
+    Learners' notes from this bank are then no longer updated by it: its next deck imports as new notes (their
+    old notes, and their history, stay as they were). Progress in 'studydeck quiz' and on the
     self-test page starts afresh too. Only questions.yaml's deck_id line changes.
     """
     from .identity import new_id as give_new_id
