@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _isolated_module_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The same for module-scoped fixtures, which run before any test's own home is set: a home per module, so
+    that banks built by two modules' fixtures never meet in one record of bank folders."""
+    home = tmp_path_factory.mktemp("module-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOME", str(home))
+        patch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+        patch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep every test away from the user's real data directory."""
@@ -30,6 +44,15 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.delenv("STUDYDECK_CACHE_DIR", raising=False)
+
+
+@contextmanager
+def own_machine(data: Path) -> Iterator[None]:
+    """For a module-scoped fixture that copies a bank (its deck_id included): a data folder of its own, so
+    this machine's record of bank folders does not take the copy for a second bank with the same id."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(data))
+        yield
 
 
 def copy_case(case: str, target: Path) -> Path:

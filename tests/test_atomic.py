@@ -30,7 +30,9 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 def _build(project: Path, *strace: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "studydeck", "build", str(project)]
-    env = {**os.environ, "STUDYDECK_NOW": NOW}
+    # Each copy of the bank builds as if on a machine of its own (this machine's record would take a copy
+    # for a second bank with the same deck_id).
+    env = {**os.environ, "STUDYDECK_NOW": NOW, "XDG_DATA_HOME": f"{project}-data"}
     return subprocess.run([*strace, *command], capture_output=True, text=True, env=env, timeout=120)
 
 
@@ -81,7 +83,8 @@ def test_a_second_build_waits_for_the_first(built: tuple[Path, dict[str, bytes],
     project, _, new = built
     with output_lock(project / "decks"):  # a build in progress holds this
         waiting = subprocess.Popen([sys.executable, "-m", "studydeck", "build", str(project)],
-                                   env={**os.environ, "STUDYDECK_NOW": NOW}, stdout=subprocess.PIPE,
+                                   env={**os.environ, "STUDYDECK_NOW": NOW, "XDG_DATA_HOME": f"{project}-data"},
+                                   stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True)
         time.sleep(2)
         assert waiting.poll() is None, "the second build did not wait"

@@ -28,7 +28,7 @@ from studydeck.model import Bank, Kind, Question
 from studydeck.render.text import inline, plain
 from studydeck.select import Selection
 
-from .conftest import REPO, copy_case
+from .conftest import REPO, copy_case, own_machine
 from .printtools import MM, PAPERS, Page, flat, items, pdfinfo, read_pdf, squash, visible_text
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -169,7 +169,8 @@ def printed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     shutil.copy(REPO / "questions.yaml", bank / "questions.yaml")
     for folder in ("sources", "templates"):
         shutil.copytree(REPO / folder, bank / folder)
-    build(bank, BuildOptions(formats=("html",), paper=request.param, pdf=True))
+    with own_machine(tmp_path_factory.mktemp("data")):
+        build(bank, BuildOptions(formats=("html",), paper=request.param, pdf=True))
     decks = bank / "decks"
     return Printed(request.param, (decks / "nato-japan-worksheet.html").read_text(encoding="utf-8"),
                    (decks / "nato-japan-key.html").read_text(encoding="utf-8"),

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from studydeck.build import BuildOptions, build
 from studydeck.errors import InputError
 
-from .conftest import DATA, REPO
+from .conftest import DATA, REPO, own_machine
 
 EXAMPLES = int(os.environ.get("STUDYDECK_PROPERTY_EXAMPLES", "200"))
 NOW = 1_770_000_000  # a fixed build time: the clock is an input too
@@ -156,12 +156,26 @@ EDITS = st.one_of(
 
 
 def _outputs(folder: Path) -> dict[str, bytes] | list[str]:
-    """What a build writes (name -> bytes), or the problems that stopped it."""
-    try:
-        result = build(folder, BuildOptions(now=NOW))
-    except InputError as e:
-        return [f"{Path(p.path).name}:{p.line}:{p.column}: {p.message}" for p in e.problems]
+    """What a build writes (name -> bytes), or the problems that stopped it.
+
+    Each folder builds with a data folder of its own beside it, as on a machine of its own: the machine's record
+    of note times is an input like the state file (a fresh copy gets a copy of it), while its record of bank
+    folders would take a copy for a second bank with the same deck_id.
+    """
+    with own_machine(Path(f"{folder}-data")):
+        try:
+            result = build(folder, BuildOptions(now=NOW))
+        except InputError as e:
+            return [f"{Path(p.path).name}:{p.line}:{p.column}: {p.message}" for p in e.problems]
     return {path.name: path.read_bytes() for path in result.outputs}
+
+
+def _fresh_copy(folder: Path, target: Path) -> None:
+    """The same inputs: the project (its state file included) and the machine's record of note times."""
+    shutil.copytree(folder, target)
+    times = Path(f"{folder}-data") / "studydeck" / "anki-times"
+    if times.is_dir():
+        shutil.copytree(times, Path(f"{target}-data") / "studydeck" / "anki-times")
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -176,7 +190,7 @@ def test_a_rebuild_after_any_edits_equals_a_fresh_build(tmp_path_factory: pytest
         edit(project)
         project.write()
         fresh = root / f"fresh-{step}"
-        shutil.copytree(project.folder, fresh)  # the same inputs, the state file of the last build included
+        _fresh_copy(project.folder, fresh)
         assert _outputs(project.folder) == _outputs(fresh), f"after edit {step + 1} of {len(edits)}"
 
 
@@ -190,9 +204,9 @@ def test_a_build_in_another_process_gives_the_same_bytes(tmp_path: Path) -> None
                  bank_title("II"), source_text("sea"), worksheet_override("w"), anki_style(0x123456), anki_card("x")):
         edit(project)
     project.write()
-    shutil.copytree(project.folder, tmp_path / "fresh")
+    _fresh_copy(project.folder, tmp_path / "fresh")
     here = _outputs(project.folder)
-    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "XDG_DATA_HOME": f"{tmp_path / 'fresh'}-data"}
     code = f"from studydeck.build import build, BuildOptions; build({str(tmp_path / 'fresh')!r}, BuildOptions(now={NOW}))"
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
     assert isinstance(here, dict)

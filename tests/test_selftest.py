@@ -63,7 +63,8 @@ ANSWERS = {
     "injection": ("recall", True, False),
 }
 ORDER = list(ANSWERS)
-DECK_ID = "1234567890123"  # the scaffold's, below (the page keeps progress under it)
+DECK_ID = "1357924680135"  # set in the bank below (the page keeps progress under it)
+EXTRA_IDS = ("which-body", "accents", "injection")
 
 
 @pytest.fixture(scope="module")
@@ -265,7 +266,7 @@ def test_filters_choose_the_questions(page) -> None:
     assert current_id(page) == "spring-season" and text(page, "#position") == "Question 1 of 1"
 
 
-def test_progress_survives_a_reload_and_reset_forgets_it(page) -> None:
+def test_progress_survives_a_reload_and_reset_forgets_it(page, bank: Path) -> None:
     answer(page, right=True)
     answer(page, right=False)
     page.reload()
@@ -292,6 +293,21 @@ def stored_progress(page) -> dict:
     prefix = f"studydeck:{DECK_ID}:card:"
     return {"cards": {k[len(prefix):]: json.loads(v) for k, v in entries.items() if k.startswith(prefix)},
             "other": [k for k in entries if not k.startswith(prefix)]}
+
+
+def test_two_banks_with_one_name_keep_their_own_progress(page, browser, tmp_path: Path) -> None:
+    """Pages opened from disk share one localStorage: a copy of the bank (same title, own deck_id) must not
+    continue the original's run."""
+    answer(page, right=True)
+    other = tmp_path / "unit2"
+    assert main(["init", str(other)]) == 0
+    build(other, BuildOptions(formats=("selftest",)))
+    second = page.context.new_page()
+    second.goto((other / "decks" / "the-tides-selftest.html").as_uri())
+    assert text(second, "#position") == f"Question 1 of {len(ORDER) - len(EXTRA_IDS)}"
+    assert text(second, "#score") == "Score 0 / 0"
+    page.reload()
+    assert text(page, "#score") == "Score 1 / 1"
 
 
 def test_a_finished_run_shows_its_results_after_a_reload(page) -> None:

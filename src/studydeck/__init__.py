@@ -20,10 +20,12 @@ __version__ = "0.1.0"
 
 @dataclass(frozen=True)
 class Report:
-    """The outcome of checking a project: the bank as loaded and every problem found, in file order."""
+    """The outcome of checking a project: the bank as loaded, every problem found, in file order, and notices
+    (one line each) about what the check could not do, such as reading this machine's record of banks."""
 
     bank: Bank | None
     problems: tuple[Problem, ...]
+    notices: tuple[str, ...] = ()
 
     @property
     def errors(self) -> list[Problem]:
@@ -40,16 +42,22 @@ class Report:
         return not self.errors and not (strict and self.warnings)
 
 
-def check(project: str | Path) -> Report:
-    """Load a project, then run every rule on it; raises ProjectError only if it is no project at all."""
+def check(project: str | Path, *, claim_id: bool = True) -> Report:
+    """Load a project, then run every rule on it; raises ProjectError only if it is no project at all.
+
+    With `claim_id` (the default), the bank's deck_id is also checked against, and recorded in, this machine's
+    record of bank folders (`registry`): a deck_id another existing folder holds is an error.
+    """
     from .load import load_project
+    from .registry import Claim, claim
     from .rules import check_bank
 
     with paused_gc():
         loaded = load_project(Path(project))
         found = check_bank(loaded.bank) if loaded.bank is not None else []
-    problems = sorted((*loaded.problems, *found), key=lambda p: (p.path, p.line, p.column))
-    return Report(loaded.bank, tuple(problems))
+    claimed = claim(loaded.bank, Path(project)) if claim_id and loaded.bank is not None else Claim()
+    problems = sorted((*loaded.problems, *found, *claimed.problems), key=lambda p: (p.path, p.line, p.column))
+    return Report(loaded.bank, tuple(problems), claimed.notices)
 
 
 def load_checked(project: str | Path, strict: bool = False) -> Bank:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import check, paused_gc
+from . import check, notetimes, paused_gc
 from .errors import InputError
 from .select import Selection
 from .write import output_lock, write_all
@@ -74,12 +74,13 @@ def _build(project: Path, options: BuildOptions, progress: Progress) -> BuildRes
         raise InputError(list(report.problems))
     bank = report.bank
     out = options.out or project / "decks"
+    record, record_notice = notetimes.read(bank.deck_id) if "anki" in options.formats else (None, None)
     progress(f"rendering the text of {len(bank.questions)} questions")
     fields = html_fields(bank)
     render_options = RenderOptions(
         templates=project / "templates", paper=options.paper, group_by=options.group_by,
         selection=options.selection, versions=options.versions, pdf=options.pdf,
-        anki_state=_previous(out / anki.state_file(bank)),
+        anki_state=_previous(out / anki.state_file(bank)), anki_record=record,
         now=int(time.time()) if options.now is None else options.now,
         lms_formats=tuple(f for f in options.formats if f in LMS_FORMATS),
     )
@@ -92,7 +93,11 @@ def _build(project: Path, options: BuildOptions, progress: Progress) -> BuildRes
         rendered.outputs += result.outputs
         rendered.notices += result.notices
     changed = write_all(out, rendered.outputs, lambda name: progress(f"writing {name}"))
-    return BuildResult(tuple(out / o.name for o in rendered.outputs), tuple(changed), tuple(rendered.notices))
+    state = next((o.data for o in rendered.outputs if o.name == anki.state_file(bank)), None)
+    if isinstance(state, bytes):
+        record_notice = notetimes.update(bank.deck_id, state, record is not None) or record_notice
+    notices = (*report.notices, *([record_notice] if record_notice else []), *rendered.notices)
+    return BuildResult(tuple(out / o.name for o in rendered.outputs), tuple(changed), notices)
 
 
 def _previous(path: Path) -> bytes | None:

@@ -38,13 +38,45 @@ def cli() -> None:
 
 @cli.command()
 @PROJECT
-def init(project: Path) -> None:
-    """Start a new bank in PROJECT with one example question of every kind."""
+@click.option("--from", "origin", metavar="BANK", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Copy the bank in BANK (questions, sources, templates, media; not decks/) with a deck_id of its own.")
+def init(project: Path, origin: Path | None) -> None:
+    """Start a new bank in PROJECT with one example question of every kind, or as a copy of another bank."""
+    from .identity import copy_bank
     from .scaffold import init_project
 
-    for path in init_project(project):
+    for path in copy_bank(origin, project) if origin is not None else init_project(project):
         click.echo(f"created {path}")
+    if origin is not None:
+        click.echo(f"the copy has a deck_id of its own: in Anki it is a new deck, and {origin}'s notes stay as they are")
+        click.echo(f"next: change its title (Anki shows decks by title), then run 'studydeck check {project}'")
+        return
     click.echo(f"next: edit {project / 'questions.yaml'}, then run 'studydeck check {project}'")
+
+
+@cli.command("new-id")
+@PROJECT
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def new_id(project: Path, yes: bool) -> None:
+    """Give the bank in PROJECT a new deck_id: for a copied bank, which would otherwise overwrite the original's
+    notes in Anki.
+
+    Learners' notes from this bank are then no longer updated by it: its next deck imports as new notes (their
+    old notes, and their history, stay as they were). Progress in 'studydeck quiz' and on the
+    self-test page starts afresh too. Only questions.yaml's deck_id line changes.
+    """
+    from .identity import new_id as give_new_id
+
+    click.echo("A new deck_id makes this bank a new deck: learners' notes from its current id are no longer "
+               "updated by it (the next import adds every question as a new note), and quiz and self-test "
+               "progress start afresh.")
+    if not yes and not click.confirm(f"Give the bank in {project} a new deck_id?", default=False):
+        raise click.exceptions.Exit(_fail("nothing was changed"))
+    done = give_new_id(project)
+    if done.notice:
+        click.echo(f"note: {done.notice}", err=True)
+    was = f"{done.old}" if done.old is not None else "none"
+    click.echo(f"{project / 'questions.yaml'}: deck_id {was} -> {done.new}")
 
 
 @cli.command()
@@ -55,6 +87,8 @@ def check(project: Path, strict: bool) -> None:
     from . import check as run_check
 
     report = run_check(project)
+    for notice in report.notices:
+        click.echo(f"note: {notice}", err=True)
     for problem in report.problems:
         click.echo(str(problem))
     errors, warnings = len(report.errors), len(report.warnings)

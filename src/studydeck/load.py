@@ -41,6 +41,8 @@ _MAY_EMBED = re.compile(r"!\[|\$|\\[(\[]")
 # Top-level keys that hold only anchors for questions to merge (`<<: *base`), as in Docker Compose files.
 _EXTENSION = re.compile(r"^(x-|\.)")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+# The deck_id the README shows: a bank that copied it would share its deck and notes with every other that did.
+EXAMPLE_DECK_ID = 1234567890123
 
 
 def shown_path(path: Path) -> str:
@@ -111,16 +113,23 @@ class _Reader:
             self.problem(items["name"], "'name' is used for file names: letters, digits, '.', '_' and '-' only")
         description = self.text(items["description"], "description") if "description" in items else ""
         questions = self.questions(items.get("questions"), root)
+        deck_id_at = items.get("deck_id", root)
         return Bank(name or "bank", title, description or "", deck_id, self.sources, tuple(questions),
-                    Location(self.path, root.line, root.column))
+                    location=Location(self.path, root.line, root.column),
+                    deck_id_location=Location(self.path, deck_id_at.line, deck_id_at.column))
 
     def deck_id(self, value: Value | None, parent: Value) -> int:
         if value is None:
-            self.problem(parent, "missing 'deck_id': pick a number once (studydeck init does) and never change it")
+            self.problem(parent, "missing 'deck_id': run 'studydeck new-id' to pick one, then never change it")
             return 0
         number = self.typed(value) if value.tag == INT else None
         if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number < 2**63:
-            self.problem(value, "'deck_id' must be a positive whole number, chosen once and never changed")
+            self.problem(value, "'deck_id' must be a positive whole number, chosen once and never changed "
+                         "('studydeck new-id' picks one)")
+            return 0
+        if number == EXAMPLE_DECK_ID:
+            self.problem(value, f"deck_id {number} is the example in studydeck's README: every bank that copies it "
+                         "would share one deck in Anki; run 'studydeck new-id' to give this bank its own")
             return 0
         return number
 

@@ -208,3 +208,5 @@ class Bank:
     location: Location = field(default=Location("", 0, 0), compare=False)
     # The media/ folder, by path from the bank (`media/map.png`).
     media: dict[str, MediaFile] = field(default_factory=dict, hash=False)
+    # Where `deck_id:` is written, for the problems about the bank's identity (the bank's own location if absent).
+    deck_id_location: Location = field(default=Location("", 0, 0), compare=False)

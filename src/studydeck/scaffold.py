@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import secrets
 from importlib import resources
 from pathlib import Path
 
 from .errors import ProjectError
+from .identity import fresh_deck_id
 
 FOLDERS = ("sources", "media", "templates", "decks")
 
@@ -20,7 +20,7 @@ def init_project(target: Path) -> list[Path]:
     for folder in FOLDERS:
         (target / folder).mkdir(parents=True, exist_ok=True)
     # Anki matches decks by id; a fresh random one keeps two users' banks apart.
-    deck_id = 1 << 30 | secrets.randbits(40)
+    deck_id = fresh_deck_id()
     questions.write_text((skeleton / "questions.yaml").read_text(encoding="utf-8").replace("DECK_ID", str(deck_id)),
                          encoding="utf-8")
     written = [questions]

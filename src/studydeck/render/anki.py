@@ -75,7 +75,7 @@ def render(bank: Bank, fields: Mapping[str, QuestionHtml], options: RenderOption
     finished = finish(bank, fields, ANKI)  # media named by content, formulas in MathJax's delimiters
     fields, media = finished.fields, finished.files
     previous = _State.read(options.anki_state)
-    clock = _Clock(previous, options.now)
+    clock = _Clock(previous, options.now, _State.read(options.anki_record))
     templates = _Templates(options.templates)
     used = {q.kind for q in bank.questions}
     models = {kind: _model(kind, templates, clock) for kind in Kind if kind in used}  # fixed order: same bytes
@@ -147,26 +147,41 @@ _PLAIN = re.compile(r"[A-Za-z0-9._-]*")
 
 
 class _Clock:
-    """Hands out modification times: the previous one while content is unchanged, a newer one otherwise."""
+    """Hands out modification times: the previous one while content is unchanged, a newer one otherwise; and
+    never one older than this machine handed out (`here`), strictly newer for content other than it got."""
 
-    def __init__(self, previous: _State, now: int) -> None:
+    def __init__(self, previous: _State, now: int, here: _State | None = None) -> None:
         self.previous = previous
+        self.here = here or _State()
         self.state = _State()
         self.now = now
 
-    def _mod(self, old: list[Any] | None, digest: str) -> int:
+    def _mod(self, old: list[Any] | None, digest: str, here: list[Any] | None) -> int:
         if old and old[0] == digest:
-            return int(old[1])
-        return max(self.now, int(old[1]) + 1) if old else self.now
+            mod = int(old[1])
+        else:
+            mod = max(self.now, int(old[1]) + 1) if old else self.now
+        return self._after(mod, digest, here)
+
+    def _after(self, mod: int, digest: str, here: list[Any] | None) -> int:
+        """A reverted note comes back with its old time: learners who imported the newer content here would
+        keep it. So a time is never older than the newest handed out here, and newer for other content."""
+        if not here:
+            return mod
+        highest = int(here[1])
+        if here[0] == digest:
+            return max(mod, highest)
+        return mod if mod > highest else max(self.now, highest + 1)
 
     def note(self, qid: str, digest: str, model_id: int) -> int:
-        mod = self._mod(self.previous.notes.get(qid), digest)
+        mod = self._mod(self.previous.notes.get(qid), digest, self.here.notes.get(qid))
         self.state.notes[qid] = [digest, mod, model_id]
         return mod
 
     def model(self, model_id: int, digest: str) -> int:
-        mod = self._mod(self.previous.models.get(str(model_id)), digest)
-        self.state.models[str(model_id)] = [digest, mod]
+        key = str(model_id)
+        mod = self._mod(self.previous.models.get(key), digest, self.here.models.get(key))
+        self.state.models[key] = [digest, mod]
         return mod
 
     def latest(self) -> int:

@@ -36,7 +36,8 @@ class RenderOptions:
     `templates` is the project's own template folder (it may not exist); `paper`, `group_by`, `selection`,
     `versions` and `pdf` shape the printables (`selection` also the learning-platform files of `lms_formats`);
     `anki_state` is the previous build's note times
-    (`decks/<bank>.anki.json`, None if there is none) and `now` the time (seconds) a changed note gets.
+    (`decks/<bank>.anki.json`, None if there is none), `anki_record` the newest times this machine handed out
+    for the bank (`notetimes`, same format, None if none) and `now` the time (seconds) a changed note gets.
     """
 
     templates: Path | None = None
@@ -46,5 +47,6 @@ class RenderOptions:
     versions: int = 1
     pdf: bool = False
     anki_state: bytes | None = None
+    anki_record: bytes | None = None
     now: int = 0
     lms_formats: tuple[str, ...] = ()

@@ -109,8 +109,9 @@ def page_data(bank: Bank, fields: Mapping[str, QuestionHtml], with_questions: bo
     present = {q.kind for q in bank.questions}
     data: dict[str, Any] = {
         "bank": bank.name,
-        "deck_id": str(bank.deck_id),  # progress is kept under it (it never changes, unlike the name); text, as
-        # JavaScript numbers cannot hold every 64-bit id
+        # Progress is stored under the deck_id, the bank's identity (names repeat); as text, since a JavaScript
+        # number cannot hold every 63-bit id.
+        "deck_id": str(bank.deck_id),
         "kinds": {kind.value: kind.label for kind in Kind if kind in present},
         "sources": {sid: _source(bank.sources[sid]) for sid in used},
         "tags": sorted({tag for q in bank.questions for tag in q.tags}),
