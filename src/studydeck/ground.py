@@ -1,13 +1,18 @@
 """Proving that a passage is a verbatim quote of its source.
 
-Matching forgives whitespace and line breaks, straight versus typographic quotes, and the various
-dashes; nothing else. Each source is normalised once, so grounding costs the total text plus one
-substring search per question, never questions × sources.
+Matching forgives whitespace and line breaks, straight versus typographic quotes, the various dashes, the
+characters a web page hides in its text (soft hyphens, zero-width spaces and joiners, no-break and other
+spaces) and the two ways Unicode can write an accented letter (NFC and NFD); nothing else. Each source is
+normalised once, so grounding costs the total text plus one substring search per question, never
+questions × sources, and the closest match for a misquote is found in time linear in the source's length.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 from .model import Source
@@ -18,12 +23,19 @@ _FOLD = {
     "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
 }
 _FOLDS = tuple(_FOLD.items())
+# Invisible in a browser and copied along with the text (Unicode's format characters: soft hyphen, zero-width
+# space and joiners, direction marks, word joiner, byte-order mark, ...): they must never make a true quote fail.
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+                        "\ufff9-\ufffb\U000e0001-\U000e007f]")
 
 
 def normalize(text: str) -> str:
-    """Fold quotes and dashes, and all runs of whitespace (also around a dash) to one form."""
+    """Fold quotes and dashes, drop invisible characters, compose accents, and bring all runs of whitespace
+    (also around a dash; every Unicode space counts) to one form."""
     # str.replace and str.split, not str.translate and regular expressions: several times faster on large banks
     # (translate takes a slow per-character path on non-ASCII text).
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
     for character, folded in _FOLDS:
         if character in text:
             text = text.replace(character, folded)
@@ -62,18 +74,50 @@ class SourceIndex:
         return tuple(self.source.paragraphs[i].number for i in range(first, last + 1))
 
     def closest(self, passage: str, width: int = 90) -> str:
-        """The run of the source most like the passage (as many words), shortened to `width` characters."""
+        """The run of the source most like the passage, shortened to `width` characters ("" for none).
+
+        Linear in the source's length: a window as long as the passage slides over the source's words,
+        counting the passage's words it holds; only the few windows that hold the most are compared closely.
+        """
         import difflib  # only when a passage is not found
 
         needle = normalize(passage)
         words = self.text.split(" ")
-        size = max(1, len(needle.split(" ")))
-        windows = (" ".join(words[i : i + size]) for i in range(max(1, len(words) - size + 1)))
+        wanted = Counter(w.lower() for w in needle.split(" "))
+        size = max(1, min(len(needle.split(" ")), len(words)))
+        starts = _best_windows(words, wanted, size)
+        probe = needle[:_PROBE]  # a long misquote is judged by its opening: the close comparison stays bounded
         best, best_score = "", -1.0
-        for window in windows:
-            matcher = difflib.SequenceMatcher(None, needle, window, autojunk=False)
-            if matcher.real_quick_ratio() > best_score and matcher.quick_ratio() > best_score:
-                score = matcher.ratio()
-                if score > best_score:
-                    best, best_score = window, score
+        for start in starts:
+            window = " ".join(words[start:start + size])
+            score = difflib.SequenceMatcher(None, probe, window[:_PROBE], autojunk=False).ratio()
+            if score > best_score:
+                best, best_score = window, score
         return best if len(best) <= width else best[: width - 1].rstrip() + "…"
+
+
+_PROBE = 400  # characters of a passage and a window compared closely
+_CANDIDATES = 8  # windows compared closely
+
+
+def _best_windows(words: list[str], wanted: Counter[str], size: int) -> list[int]:
+    """The starts of the windows of `size` words that hold the most of the wanted words (each counted as often
+    as it is wanted), best first."""
+    folded = [w.lower() for w in words]
+    held: Counter[str] = Counter()
+    score = 0
+
+    def add(word: str, step: int) -> int:
+        before = min(held[word], wanted[word])
+        held[word] += step
+        return min(held[word], wanted[word]) - before
+
+    scores = []
+    for i, word in enumerate(folded):
+        score += add(word, 1)
+        if i >= size:
+            score += add(folded[i - size], -1)
+        if i >= size - 1:
+            scores.append((score, -(i - size + 1)))
+    scores.sort(reverse=True)
+    return [-start for _, start in scores[:_CANDIDATES]] or [0]

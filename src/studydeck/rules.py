@@ -57,8 +57,13 @@ def _grounding(sources: Mapping[str, Source], question: Question, indexes: dict[
     if source is None or question.paragraphs:
         return
     index = indexes.setdefault(source.id, SourceIndex.of(source))
-    yield _problem(question, "passage", f"passage not found in source '{source.id}' "
-                   f"(closest match: \"{index.closest(question.passage)}\"); quote the source word for word")
+    closest = index.closest(question.passage)
+    # A suggestion that reads exactly like the passage would only puzzle: then the words are there, but not in
+    # one run of the source's text (say, across a heading).
+    hint = (f" (closest match: \"{closest}\")" if closest and " ".join(closest.split()) != " ".join(
+        question.passage.split()) else " (its words are in the source, but not as one run of its text)")
+    yield _problem(question, "passage", f"passage not found in source '{source.id}'{hint}; quote the source word "
+                   "for word")
 
 
 def _short_passage(sources: Mapping[str, Source], question: Question) -> Iterator[Problem]:
