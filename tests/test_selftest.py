@@ -20,6 +20,7 @@ from studydeck.cli import main
 from studydeck.render.selftest import script_json
 
 from .benchmark.synthetic import write_bank
+from .conftest import copy_case
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
@@ -601,3 +602,41 @@ def test_the_page_passes_axe_core(browser, page_url: str) -> None:
         checks.append((step, [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]))
     assert checks == [(step, []) for step, _ in checks]
     context.close()
+
+
+PROTOTYPE_NAMES = ("constructor", "toString", "hasOwnProperty", "valueOf", "isPrototypeOf")
+
+
+def test_ids_and_tags_named_like_javascripts_own_keys_are_just_names(browser, tmp_path: Path) -> None:
+    """Ids and tags such as `constructor` or `__proto__` name questions like any other: the score, the
+    results by tag and the stored progress stay right."""
+    project = copy_case("valid", tmp_path / "protos")
+    questions = ["title: Prototypes", "deck_id: 1234567003", "questions:"]
+    for n, name in enumerate(PROTOTYPE_NAMES):
+        questions += [f"  - id: {name}", "    kind: true-false", "    source: tides",
+                      '    passage: "the water forms two bulges at once"',
+                      f"    question: The water forms two bulges at once ({n}).", "    answer: true",
+                      f"    tags: [{name}, __proto__]"]
+    (project / "questions.yaml").write_text("\n".join(questions) + "\n", encoding="utf-8")
+    build(project, BuildOptions(formats=("selftest",)))
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((project / "decks" / "prototypes-selftest.html").as_uri())
+    seen = []
+    for n in range(1, len(PROTOTYPE_NAMES) + 1):
+        seen.append(current_id(page))
+        page.locator(".option", has_text="True").click()
+        page.click("#check")
+        assert text(page, "#score") == f"Score {n} / {n}"
+        page.click("#next")
+    assert sorted(seen) == sorted(PROTOTYPE_NAMES)
+    assert text(page, "#final-score") == f"You got {len(PROTOTYPE_NAMES)} of {len(PROTOTYPE_NAMES)} right (100%)."
+    for name in (*PROTOTYPE_NAMES, "__proto__"):
+        assert name in text(page, "#summary")
+    page.reload()
+    open_options(page)
+    assert f"answered {len(PROTOTYPE_NAMES)} of {len(PROTOTYPE_NAMES)} questions" in text(page, "#overall")
+    context.close()
+    assert errors == []

@@ -136,7 +136,10 @@ var StudydeckFSRS = (function () {
   // Questions come from the JSON element; every HTML string in it was rendered and escaped by studydeck
   // (render/selftest.py). Only those go through `trusted()`; anything typed or built here is text.
   var data = JSON.parse(document.getElementById("studydeck-data").textContent);
-  var byId = {};
+  // Every map keyed by a question id, a source or a tag is made without a prototype: an id such as
+  // "constructor" or "__proto__" is then just a key.
+  function dict(from) { return Object.assign(Object.create(null), from || {}); }
+  var byId = dict();
   data.questions.forEach(function (q) { byId[q.id] = q; });
   // Progress lives under the bank's deck_id, which never changes (its title and file name may).
   var KEY = "studydeck:" + data.deck_id + ":";
@@ -169,7 +172,7 @@ var StudydeckFSRS = (function () {
       (c.last === null || typeof c.last === "number");
   }
   function loadCards() {
-    var out = {};
+    var out = dict();
     storedKeys().forEach(function (k) {
       if (k.indexOf(CARD) !== 0) return;
       var c = read(k);
@@ -179,7 +182,9 @@ var StudydeckFSRS = (function () {
   }
   function loadRun() {
     var run = read(RUN);
-    return run && Array.isArray(run.ids) ? run : null;
+    if (!run || !Array.isArray(run.ids)) return null;
+    run.results = dict(run.results);
+    return run;
   }
   function saveRun() { write(RUN, state.run); }
   function lastResult(id) { return id in cards ? cards[id].right : undefined; }
@@ -257,7 +262,7 @@ var StudydeckFSRS = (function () {
   }
   function startRun(filters, ids, focus) {
     ids = ids || chosen(filters);
-    state.run = { ids: ids, pos: 0, results: {}, filters: filters };
+    state.run = { ids: ids, pos: 0, results: dict(), filters: filters };
     saveRun();
     filtersToForm(filters);
     show(focus !== false);
@@ -521,7 +526,7 @@ var StudydeckFSRS = (function () {
     return "in " + plural(Math.round(minutes / 1440), "day");
   }
   function tally(keyOf) {
-    var groups = {};
+    var groups = dict();
     state.run.ids.forEach(function (id) {
       if (!(id in state.run.results)) return;
       keyOf(byId[id]).forEach(function (k) {
@@ -631,7 +636,7 @@ var StudydeckFSRS = (function () {
     storedKeys().forEach(function (k) {
       try { window.localStorage.removeItem(k); } catch (err) { /* nothing stored */ }
     });
-    cards = {};
+    cards = dict();
     state = { run: null };
     startRun(everything);
   });
@@ -690,7 +695,7 @@ var StudydeckFSRS = (function () {
     var exists = function (id) { return id in byId; };
     state.run.pos = state.run.ids.slice(0, state.run.pos).filter(exists).length;
     state.run.ids = state.run.ids.filter(exists);
-    state.run.results = state.run.results || {};
+    state.run.results = dict(state.run.results);
     state.run.filters = state.run.filters || everything;
     filtersToForm(state.run.filters);
   }
