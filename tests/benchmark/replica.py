@@ -23,6 +23,7 @@ def write_bank(target: Path, questions: int) -> Path:
         round_ = n // len(pieces)
         copies.append(_ID.sub(rf"\g<1>\g<2>-r{round_}", piece, count=1) if round_ else piece)
     head = head.replace("name: nato-japan", f"name: replica-{questions}")
+    head = re.sub(r"(?m)^deck_id: \d+", f"deck_id: {1_900_000_000 + questions}", head)  # a bank of its own
     target.mkdir(parents=True, exist_ok=True)
     (target / "questions.yaml").write_text(f"{head}\nquestions:\n{''.join(copies)}", encoding="utf-8")
     shutil.rmtree(target / "sources", ignore_errors=True)
