@@ -10,8 +10,6 @@ import pytest
 
 from studydeck import check
 
-from .conftest import copy_case
-
 SOURCE = """---
 title: "Hidden characters"
 ---

@@ -6,8 +6,8 @@ A project's template may extend the built-in one it replaces as `builtin/<name>`
 
 from __future__ import annotations
 
-import re
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
