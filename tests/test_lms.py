@@ -506,3 +506,19 @@ def test_build_format_writes_the_platform_files_with_the_selection(tmp_path: Pat
     capsys.readouterr()
     assert main(["build", str(project), "--format", "qti3,scorm"]) == 2
     assert "'scorm' is not a format; choose from anki, html, selftest, qti3, qti12, moodle" in capsys.readouterr().err
+
+
+def test_images_and_formulas_travel_inside_the_platform_files(tmp_path: Path) -> None:
+    from studydeck.cli import main
+
+    from .conftest import copy_case
+
+    project = copy_case("rich", tmp_path / "rich")
+    assert main(["build", str(project), "--format", "qti3,moodle"]) == 0
+    package = zipfile.ZipFile(project / "decks" / "rich-text-qti3.zip")
+    items = "".join(package.read(n).decode() for n in package.namelist() if n.startswith("items/"))
+    assert 'src="data:image/png;base64,' in items and "<math" in items
+    moodle_xml = (project / "decks" / "rich-text-moodle.xml").read_text(encoding="utf-8")
+    assert "data:image/png;base64," in moodle_xml and "&lt;math" in moodle_xml
+    for name in package.namelist():
+        ET.fromstring(package.read(name))  # every file still well-formed XML

@@ -85,3 +85,9 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def test_changed_paths_are_named_as_the_folder_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert write_all(Path("decks"), [Output("a.txt", b"1")]) == [Path("decks") / "a.txt"]
+    assert write_all(Path("decks"), [Output("a.txt", b"1")]) == []

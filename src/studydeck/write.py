@@ -53,7 +53,7 @@ def write_all(folder: Path, outputs: Iterable[Output], progress: Callable[[str],
               ) -> list[Path]:
     """Make `folder` hold the outputs (and whatever else it held), all at once; returns the paths whose bytes
     changed. On any failure, or if killed, the folder is as it was. `progress` hears each output's name."""
-    folder = folder.absolute()
+    given, folder = folder, folder.absolute()
     recover(folder)
     if folder.exists() and not folder.is_dir():
         raise BuildError(f"cannot write into {folder}: it is a file, not a folder; move it away; nothing was built")
@@ -69,7 +69,7 @@ def write_all(folder: Path, outputs: Iterable[Output], progress: Callable[[str],
         raise BuildError(f"cannot write {e.filename or folder}: {e.strerror}; nothing was changed") from e
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return changed
+    return [given / path.relative_to(folder) for path in changed]
 
 
 def recover(folder: Path) -> None:

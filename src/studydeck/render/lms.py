@@ -18,6 +18,7 @@ from io import BytesIO
 from ..errors import StudydeckError
 from ..model import Bank, Kind, Question
 from .base import Output, Rendered, RenderOptions
+from .embed import PRINT, finish
 from .fields import GAP_CLOSE, GAP_OPEN, QuestionHtml
 from .text import inline_html
 
@@ -40,7 +41,10 @@ FORMATS = ("qti3", "qti12", "moodle")
 
 
 def render(bank: Bank, fields: Mapping[str, QuestionHtml], options: RenderOptions) -> Rendered:
-    """The learning-platform files of `options.lms_formats`, for the questions the selection chooses."""
+    """The learning-platform files of `options.lms_formats`, for the questions the selection chooses.
+
+    Images travel inside the HTML (`data:` URIs, as on paper), formulas as MathML, a sound as its note."""
+    fields = finish(bank, fields, PRINT).fields
     files = lms_outputs(bank, fields, options.selection.chosen(bank), options.lms_formats)
     return Rendered([Output(name, data) for name, data in files.items()])
 
