@@ -24,7 +24,8 @@ from studydeck import cloze
 from studydeck.model import Bank, Choice, Kind, Paragraph, Question, Role, Source
 from studydeck.render import moodle, qti3, qti12
 from studydeck.render.fields import html_fields
-from studydeck.render.lms import FormatError, identifier, lms_outputs
+from studydeck.render.lms import FormatError, lms_outputs
+from studydeck.render.lmsparts import identifier
 from studydeck.render.text import plain
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 
 from ..model import Bank, Kind, Question
 from .fields import QuestionHtml
-from .lms import choices_html, cloze_parts, feedback_html, prompt_html, type_in_answers, xhtml, xml_text
+from .lmsparts import choices_html, cloze_parts, feedback_html, prompt_html, type_in_answers, xhtml, xml_text
 from .xmlwrite import block, document, element, text
 
 # Moodle's grade choices (question_bank::fraction_options_full), in percent as its own export writes them:

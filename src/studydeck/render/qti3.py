@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from ..model import Bank, Kind, Question
 from .fields import QuestionHtml
-from .lms import (
+from .lmsparts import (
     bank_identifier,
     choices_html,
     cloze_parts,

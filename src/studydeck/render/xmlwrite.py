@@ -6,7 +6,7 @@ attribute order and namespace prefixes must stay exactly as written for byte-ide
 
 from __future__ import annotations
 
-from .lms import xml_text
+from .lmsparts import xml_text
 
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
