@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, Severity
+from .ingest.reflow import missing_breaks
 from .model import Paragraph, Role, Source
 from .yamltree import BOOL, INT, NULL, Value, YamlSyntaxError, parse
 
@@ -99,8 +100,6 @@ def read_source(path: Path, shown: str, data: bytes) -> tuple[Source | None, lis
 
 def _missing_breaks(lines: list[str], paragraphs: tuple[Paragraph, ...], shown: str) -> list[Problem]:
     """Warnings for text paragraphs that look like several run together."""
-    from .ingest.reflow import missing_breaks
-
     problems = []
     for p in paragraphs:
         if p.role is not Role.TEXT:
