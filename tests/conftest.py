@@ -8,9 +8,26 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent
+
+
+# The system Chromium, as Playwright drives it here (never `playwright install`: it downloads a browser).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium for one test module."""
+    chromium = shutil.which("chromium")
+    assert chromium, "no system Chromium: bash tests/run.sh installs it (never `playwright install`)"
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
 
 
 # Fixtures that start headless Chromium: a test that uses one is a `browser` test (`-m "not browser"` skips them).

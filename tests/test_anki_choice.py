@@ -4,13 +4,12 @@ AnkiDroid does), and with scripts off."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from anki.collection import Collection
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 from studydeck.build import BuildOptions, build
 from studydeck.cli import main
@@ -21,8 +20,6 @@ from .ankitools import import_package
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 ORIGIN = "http://anki.invalid"  # pages served by the test itself (page.route): nothing leaves the machine
 # Anki's reviewer puts each side into #qa and runs its scripts by replacing each <script> with a new one.
 READER = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body class="card"><div id="qa"></div><script>
@@ -66,16 +63,6 @@ def sides(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, str]
         return out
     finally:
         col.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    chromium = shutil.which("chromium")
-    assert chromium, "no system Chromium: bash tests/run.sh installs it (never `playwright install`)"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

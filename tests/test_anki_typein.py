@@ -21,14 +21,12 @@ from studydeck.model import Kind
 from studydeck.render.anki import MODEL_NAMES, guid
 
 from .ankitools import import_package, snapshot, study
-from .conftest import DATA, copy_case
+from .conftest import CHROMIUM_ARGS, DATA, copy_case
 
 if TYPE_CHECKING:  # imported before anki.collection, anki.cards is a circular import
     from anki.cards import Card
     from anki.notes import NoteId
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 OLDER_DECK = DATA / "_typed" / "older-deck"
 TYPE_ANSWER = re.compile(r"\[\[type:.+?\]\]")  # what Anki's backend leaves for the reviewer to fill in
 # (question id, what the learner types, right?)

@@ -20,11 +20,9 @@ from studydeck.answers import key, matches, number, parse_tolerance
 from studydeck.build import BuildOptions, build
 from studydeck.render.text import plain
 
-from .conftest import DATA, copy_case
+from .conftest import CHROMIUM_ARGS, DATA, copy_case
 
 CASES: list[dict[str, Any]] = json.loads((DATA / "answer-cases.json").read_text(encoding="utf-8"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 
 
 def _label(case: dict[str, Any]) -> str:

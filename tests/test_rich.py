@@ -20,12 +20,10 @@ from studydeck.build import BuildOptions, build
 from studydeck.cli import main
 
 from .ankitools import import_package
-from .conftest import copy_case, own_machine
+from .conftest import CHROMIUM_ARGS, copy_case, own_machine
 
 MEDIA = Path(__file__).parent / "data" / "rich" / "media"
 CHART_BLUE = (59, 130, 246)  # the sea in media/tide-chart.png
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from studydeck.answers import key
 from studydeck.build import BuildOptions, build
@@ -21,9 +20,6 @@ from studydeck.render.selftest import script_json
 
 from .benchmark.synthetic import write_bank
 from .conftest import copy_case
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 
 EXTRA = """
   - id: which-body
@@ -83,16 +79,6 @@ def bank(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def page_url(bank: Path) -> str:
     return (bank / "decks" / "the-tides-selftest.html").as_uri()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    chromium = shutil.which("chromium")
-    assert chromium, "no system Chromium: bash tests/run.sh installs it (never `playwright install`)"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
