@@ -21,6 +21,10 @@ from .fields import QuestionHtml
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 PAPER_NAMES = {"a4": "A4", "letter": "US Letter"}
 LABEL = "Reading packet"
+# Characters: a paragraph this short (at most about four printed lines) is never split across pages. Longer ones
+# split under `orphans`/`widows`, which Chromium does not always honour when a paragraph has three lines: it
+# then leaves one line alone at the head of a page rather than moving the paragraph whole.
+KEEP_WHOLE = 400
 FURNITURE = {Role.CAPTION: "Caption", Role.BYLINE: "About the author", Role.STANDFIRST: "Standfirst",
              Role.NOTE: "Note"}
 
@@ -55,13 +59,14 @@ class Document:
 class Block:
     """One block of a source as printed. `number` is its "¶" (text and lists only; None for headings and
     furniture), `role` the source role's name, `label` how furniture is introduced ("Caption"), `items` the
-    entries of a list."""
+    entries of a list; `keep` is True for a paragraph short enough to print whole on one page."""
 
     number: int | None
     role: str
     text: str
     label: str = ""
     items: tuple[str, ...] = ()
+    keep: bool = False
 
     @property
     def is_heading(self) -> bool:
@@ -115,7 +120,7 @@ def reading(source: Source) -> Reading:
 
 
 def _block(paragraph: Paragraph) -> Block:
-    role = paragraph.role
+    role, keep = paragraph.role, len(paragraph.text) <= KEEP_WHOLE
     if role is Role.LIST:
-        return Block(paragraph.number, role.value, "", items=tuple(paragraph.text.split("\n")))
-    return Block(paragraph.number, role.value, paragraph.text, FURNITURE.get(role, ""))
+        return Block(paragraph.number, role.value, "", items=tuple(paragraph.text.split("\n")), keep=keep)
+    return Block(paragraph.number, role.value, paragraph.text, FURNITURE.get(role, ""), keep=keep)
