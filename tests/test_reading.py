@@ -28,6 +28,7 @@ from anki.collection import Collection
 from studydeck import load_checked
 from studydeck.build import FORMATS, BuildOptions, build
 from studydeck.cli import main
+from studydeck.errors import SelectionError
 from studydeck.model import Bank, Role
 
 from .ankitools import import_package
@@ -201,6 +202,9 @@ def test_with_a_source_selection_the_packet_holds_those_sources(tmp_path: Path) 
     build(project, BuildOptions(formats=("reading",), selection=Selection(sources=("kantei",))))
     page = (project / "decks" / "printable-reading.html").read_text(encoding="utf-8")
     assert re.findall(r'<article class="source" id="([^"]+)"', page) == ["kantei"]
+    with pytest.raises(SelectionError) as refused:
+        build(project, BuildOptions(formats=("reading",), selection=Selection(sources=("kanteii",))))
+    assert str(refused.value) == "the bank has no source 'kanteii'; nothing was built"
 
 
 # ---- every citation names a number the packet shows ---------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ..errors import SelectionError
 from ..model import Bank, Paragraph, Role, Source
 from . import templating
 from .base import Output, Rendered, RenderOptions
@@ -107,10 +108,13 @@ def render(bank: Bank, fields: Mapping[str, QuestionHtml], options: RenderOption
 def chosen_sources(bank: Bank, options: RenderOptions) -> list[Source]:
     """The sources in the packet, in the order of the answer key (each source's first question), then those
     no question quotes yet by id. With `--source`, only those; otherwise every source of the bank."""
+    unknown = [s for s in options.selection.sources if s not in bank.sources]
+    if unknown:  # as the worksheet says it
+        raise SelectionError(f"the bank has no source '{unknown[0]}'; nothing was built")
     wanted = set(options.selection.sources) or set(bank.sources)
     order = dict.fromkeys(q.source for q in bank.questions if q.source in wanted)
     order |= dict.fromkeys(sorted(wanted))
-    return [bank.sources[s] for s in order if s in bank.sources]
+    return [bank.sources[s] for s in order]
 
 
 def reading(source: Source) -> Reading:
