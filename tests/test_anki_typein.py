@@ -163,15 +163,16 @@ def test_reimport_over_the_older_deck_updates_changed_notes_and_keeps_reviews(tm
     shutil.copy(OLDER_DECK / "typed.anki.json", project / "decks")
     build(project, BuildOptions(formats=("anki",)))
     log = import_package(learner, project / "decks" / "typed.apkg")
-    # `day` is new; `bulges` and `higher` changed (accepted answers listed, plain-text answer); `ratio` did not
-    assert (log.new, log.updated, log.duplicate, log.conflicting) == (1, 2, 1, 0)
+    # `day` is new; `bulges` and `higher` changed (accepted answers listed, plain-text answer); `ratio` changed only
+    # its citation (¶5 became ¶3 when headings and captions stopped counting as paragraphs): all three updated
+    assert (log.new, log.updated, log.duplicate, log.conflicting) == (1, 3, 0, 0)
     after = snapshot(learner)
     assert after["notetypes"] == before["notetypes"]  # the same note type, updated, not a copy of it
     assert MODEL_NAMES[Kind.TYPE_IN] in after["notetypes"]
     assert after["revlog"] == before["revlog"]
     assert {cid: row for cid, row in after["cards"].items() if cid in before["cards"]} == before["cards"]
     changed = {g for g, (_, _, fields) in after["notes"].items() if g in before["notes"] and fields != before["notes"][g][2]}
-    assert len(changed) == 2
+    assert len(changed) == 3
     col = Collection(str(learner))
     try:
         bulges = next(n for n in col.find_notes("") if "Also accepted" in col.get_note(n)["Explanation"])

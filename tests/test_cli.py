@@ -46,8 +46,8 @@ def test_stats_shows_kinds_and_uncovered_paragraphs(tmp_path: Path, capsys: pyte
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "tides: 1 questions (basic 1)"
     assert out[1] == "  coverage: 1/3 paragraphs (33%)"
-    assert out[2].startswith("  no question yet: tides#3 (line 12): As the Earth turns")
-    assert out[3].startswith("  no question yet: tides#5 (line 16): The Sun raises tides too")
+    assert out[2].startswith("  no question yet: tides#2 (line 12): As the Earth turns")
+    assert out[3].startswith("  no question yet: tides#3 (line 16): The Sun raises tides too")
     assert out[4] == "  not counted: 3 paragraphs (caption, heading)"
 
 

@@ -354,7 +354,7 @@ def test_a_passage_quoted_from_an_added_source_is_found(tmp_path: Path) -> None:
     assert report.bank is not None
     found = {q.id: q.paragraphs for q in report.bank.questions}
     assert found["fresnel-lens"] == (4,)
-    assert found["tide-mill-night"] == (5,)  # after the caption and a heading, which are paragraphs too
+    assert found["tide-mill-night"] == (3,)  # the third text paragraph: the caption and heading are not counted
 
 
 # --- check: what is not a source, and paragraphs that lost their breaks ------------------------------------------

@@ -506,7 +506,7 @@ def test_build_format_writes_the_platform_files_with_the_selection(tmp_path: Pat
     assert {name: (project / "decks" / name).read_bytes() for name in written} == first
     capsys.readouterr()
     assert main(["build", str(project), "--format", "qti3,scorm"]) == 2
-    assert "'scorm' is not a format; choose from anki, html, selftest, qti3, qti12, moodle" in capsys.readouterr().err
+    assert "'scorm' is not a format; choose from anki, html, reading, selftest, qti3, qti12, moodle" in capsys.readouterr().err
 
 
 def test_images_and_formulas_travel_inside_the_platform_files(tmp_path: Path) -> None:

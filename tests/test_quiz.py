@@ -121,7 +121,7 @@ def test_a_quiz_over_every_kind_records_grades_and_fsrs_schedules(bank: Path, pr
     child.expect_exact("Answer: Two, one facing the Moon and one on the far side.")
     child.expect_exact("The Moon pulls the near ocean towards it and leaves the far ocean behind.")
     child.expect_exact("  “the water forms two bulges at once”")
-    child.expect_exact("  — Your Name, “How the Moon Makes the Tides”, Your class notes, 2026, ¶2 [tides#2]")
+    child.expect_exact("  — Your Name, “How the Moon Makes the Tides”, Your class notes, 2026, ¶1 [tides#1]")
     reply(child, GRADE + " > ", "")                # free recall: Enter alone grades nothing
     child.expect_exact("Type 1, 2, 3 or 4 (or a, h, g, e).")
     reply(child, GRADE + " > ", "4")

@@ -178,7 +178,7 @@ def test_every_kind_answered_wrong_shows_the_right_answer(page) -> None:
     assert "Answer: False" in seen["spring-season"]
     assert "“the water forms two bulges at once”" not in seen["two-bulges"]  # the passage is quoted as is
     assert "the water forms two bulges at once" in seen["two-bulges"]
-    assert "— Your Name, “How the Moon Makes the Tides”, Your class notes, 2026, ¶2 [tides#2]" in seen["two-bulges"]
+    assert "— Your Name, “How the Moon Makes the Tides”, Your class notes, 2026, ¶1 [tides#1]" in seen["two-bulges"]
     assert text(page, "#final-score") == f"You got 0 of {len(ORDER)} right (0%)."
     missed = page.eval_on_selector_all("#missed-list li", "items => items.map(i => i.dataset.id)")
     assert missed == ORDER

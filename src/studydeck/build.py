@@ -12,7 +12,7 @@ from .errors import InputError
 from .select import Selection
 from .write import output_lock, write_all
 
-FORMATS = ("anki", "html", "selftest")  # what a build writes unless told otherwise
+FORMATS = ("anki", "html", "reading", "selftest")  # what a build writes unless told otherwise
 LMS_FORMATS = ("qti3", "qti12", "moodle")  # learning platforms' import formats, on request
 ALL_FORMATS = FORMATS + LMS_FORMATS
 PAPERS = ("a4", "letter")
@@ -64,7 +64,7 @@ def build(project: str | Path, options: BuildOptions | None = None, progress: Pr
 
 
 def _build(project: Path, options: BuildOptions, progress: Progress) -> BuildResult:
-    from .render import anki, html, lms, selftest
+    from .render import anki, html, lms, reading, selftest
     from .render.base import Rendered, RenderOptions
     from .render.fields import html_fields
 
@@ -84,7 +84,8 @@ def _build(project: Path, options: BuildOptions, progress: Progress) -> BuildRes
         now=int(time.time()) if options.now is None else options.now,
         lms_formats=tuple(f for f in options.formats if f in LMS_FORMATS),
     )
-    renderers = {"anki": anki.render, "html": html.render, "selftest": selftest.render, "lms": lms.render}
+    renderers = {"anki": anki.render, "html": html.render, "reading": reading.render, "selftest": selftest.render,
+                 "lms": lms.render}
     wanted = [f for f in options.formats if f in FORMATS] + (["lms"] if render_options.lms_formats else [])
     rendered = Rendered()
     for name in wanted:

@@ -103,7 +103,7 @@ def check(project: Path, strict: bool) -> None:
 @click.option("--strict", is_flag=True, help="Refuse to build when there are warnings too.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: PROJECT/decks).")
 @click.option("--paper", type=click.Choice(PAPERS), default="a4", show_default=True,
-              help="Paper of the worksheets and answer keys.")
+              help="Paper of the worksheets, answer keys and reading packet.")
 @click.option("--group-by", type=click.Choice(GROUPS), default="source", show_default=True,
               help="Group the worksheet's questions by source or by kind.")
 @click.option("--source", "sources", multiple=True, metavar="ID", help="Only questions on this source (repeatable).")
@@ -115,7 +115,7 @@ def check(project: Path, strict: bool) -> None:
               help="Seed of the sample and of the shuffled orders: the same seed gives the same files.")
 @click.option("--versions", type=click.IntRange(1, 26), default=1, show_default=True, metavar="N",
               help="Versions A, B, ... with their own question and choice order, each with its own key.")
-@click.option("--pdf", is_flag=True, help="Also print every worksheet and key to PDF (needs Chromium).")
+@click.option("--pdf", is_flag=True, help="Also print every worksheet, key and the reading packet to PDF (needs Chromium).")
 @click.option("--format", "formats", default=",".join(FORMATS), show_default=True, metavar="LIST",
               callback=lambda ctx, param, value: _formats(value),
               help=f"What to write, comma-separated, from: {', '.join(ALL_FORMATS)} (qti3: QTI 3.0 package, "
@@ -244,7 +244,7 @@ def _print_source_stats(entry: SourceStats) -> None:
     click.echo(f"{entry.source.id}: {entry.questions} questions ({kinds or 'none'})")
     click.echo(f"  coverage: {len(entry.covered)}/{counted} paragraphs ({entry.coverage:.0%})")
     for paragraph in entry.uncovered:
-        click.echo(f"  no question yet: {entry.source.ref((paragraph.number,))} (line {paragraph.line}): "
+        click.echo(f"  no question yet: {entry.source.id}#{paragraph.number} (line {paragraph.line}): "
                    f"{_preview(paragraph.text)}")
     if entry.skipped:
         roles = sorted({p.role.value for p in entry.skipped})

@@ -64,14 +64,27 @@ class SourceIndex:
         return cls(source, " ".join(parts), starts)
 
     def locate(self, passage: str) -> tuple[int, ...]:
-        """The numbers of the paragraphs the passage lies in, or () when it is not in the source."""
+        """The numbers of the paragraphs a citation of the passage names, or () when it is not in the source.
+
+        Only text and list paragraphs have numbers. A passage that runs into a heading or a caption cites the
+        numbered paragraphs it touches; one that lies wholly in unnumbered blocks cites the next numbered
+        paragraph (the one a heading introduces, a caption or standfirst stands above), or, at the end of the
+        text (a closing byline or note), the last one before it.
+        """
         needle = normalize(passage)
         at = self.text.find(needle) if needle else -1
         if at < 0:
             return ()
         first = bisect.bisect_right(self.starts, at) - 1
         last = bisect.bisect_right(self.starts, at + len(needle) - 1) - 1
-        return tuple(self.source.paragraphs[i].number for i in range(first, last + 1))
+        paragraphs = self.source.paragraphs
+        numbers = tuple(n for n in (p.number for p in paragraphs[first:last + 1]) if n is not None)
+        if numbers:
+            return numbers
+        after = (p.number for p in paragraphs[last + 1:] if p.number is not None)
+        before = (p.number for p in reversed(paragraphs[:first]) if p.number is not None)
+        nearest = next(after, None) or next(before, None)
+        return (nearest,) if nearest is not None else ()
 
     def closest(self, passage: str, width: int = 90) -> str:
         """The run of the source most like the passage, shortened to `width` characters ("" for none).

@@ -57,12 +57,18 @@ class Role(str, Enum):
         """Whether an author is expected to write questions on paragraphs of this role."""
         return self in (Role.TEXT, Role.LIST)
 
+    @property
+    def numbered(self) -> bool:
+        """Whether paragraphs of this role get a number (a "¶"): the ones a reader counts, as for coverage."""
+        return self.counts_for_coverage
+
 
 @dataclass(frozen=True)
 class Paragraph:
-    """One block of a source, numbered from 1 in reading order; `text` has its markup removed."""
+    """One block of a source; `text` has its markup removed. Text and list paragraphs are numbered from 1 in
+    reading order, as a reader counts them; headings and page furniture have no `number` (None)."""
 
-    number: int
+    number: int | None
     role: Role
     text: str
     line: int
@@ -80,6 +86,8 @@ class Source:
     url: str | None
     paragraphs: tuple[Paragraph, ...]
     path: str
+    date: str | None = None  # the day of publication, as the front matter writes it
+    retrieved: str | None = None  # the day a web page was read
 
     def ref(self, paragraphs: tuple[int, ...]) -> str:
         """The stable reference of a run of paragraphs, e.g. `ikegami-2007#12` or `ikegami-2007#12-13`."""
@@ -101,7 +109,12 @@ class Source:
         """A one-line citation: author, title, publication, year and paragraph reference."""
         parts = [p for p in (self.byline, f"“{self.title}”", self.publication, str(self.year or "")) if p]
         cited = ", ".join(parts)
-        return f"{cited}, ¶{_span(paragraphs)} [{self.ref(paragraphs)}]" if paragraphs else cited
+        return f"{cited}, {self.pinpoint(paragraphs)}" if paragraphs else cited
+
+    def pinpoint(self, paragraphs: tuple[int, ...]) -> str:
+        """The paragraph part of a citation alone, e.g. `¶12 [ikegami-2007#12]` (the answer key names the
+        source once above its answers)."""
+        return f"¶{_span(paragraphs)} [{self.ref(paragraphs)}]" if paragraphs else f"[{self.id}]"
 
 
 def _span(paragraphs: tuple[int, ...]) -> str:

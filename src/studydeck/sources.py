@@ -2,6 +2,9 @@
 
 A paragraph is plain text; `## ` starts a heading, lines starting `- ` make a list, and a leading
 `[caption]`, `[byline]`, `[standfirst]` or `[note]` marks page furniture that needs no question.
+
+Text and list paragraphs are numbered from 1 as a reader counts them; headings and furniture get no number,
+so the "¶" a citation names is the one printed in the margin of the reading packet.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import itertools
 import re
 import stat
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +86,10 @@ def read_source(path: Path, shown: str, data: bytes) -> tuple[Source | None, lis
     paragraphs = tuple(_paragraphs(lines, body_start))
     if not paragraphs:
         problems.append(Problem(shown, len(lines) or 1, 1, "the source has no text after its front matter"))
+    elif all(p.number is None for p in paragraphs):
+        # Every citation names a numbered paragraph: a source of headings and furniture alone has none to name.
+        problems.append(Problem(shown, paragraphs[0].line, 1, "the source has only headings and page furniture "
+                                "('## ', '[caption]', ...): add its text, paragraphs separated by blank lines"))
     if any(p.severity is Severity.ERROR for p in problems):
         return None, problems
     problems += _missing_breaks(lines, paragraphs, shown)
@@ -94,6 +102,8 @@ def read_source(path: Path, shown: str, data: bytes) -> tuple[Source | None, lis
         url=meta.get("url"),
         paragraphs=paragraphs,
         path=shown,
+        date=meta.get("date"),
+        retrieved=meta.get("retrieved"),
     )
     return source, problems
 
@@ -143,7 +153,7 @@ def _read_meta(root: Value, shown: str) -> tuple[dict[str, Any], list[Problem]]:
             problems.append(Problem(shown, line, column,
                                     f"unknown front-matter key '{key}' (known: {', '.join(sorted(_META_KEYS))})"))
     for key, value in root.data.items():
-        if key in ("title", "publication", "url"):
+        if key in ("title", "publication", "url", "date", "retrieved"):
             text = _one_line(value)
             if text is None:
                 problem(value, f"'{key}' must be one line of text")
@@ -186,6 +196,7 @@ def _year(value: Value) -> int | None:
 
 
 def _paragraphs(lines: list[str], start: int) -> Iterator[Paragraph]:
+    """The blocks of the body, text and list paragraphs numbered from 1, headings and furniture unnumbered."""
     number, block_line = 0, 0
     block: list[str] = []
     for i in range(start, len(lines) + 1):
@@ -196,19 +207,23 @@ def _paragraphs(lines: list[str], start: int) -> Iterator[Paragraph]:
             block.append(line.strip())
             continue
         if block:
-            number += 1
-            yield _paragraph(number, block, block_line)
+            paragraph = _paragraph(block, block_line)
+            if paragraph.role.numbered:
+                number += 1
+                paragraph = replace(paragraph, number=number)
+            yield paragraph
             block = []
 
 
-def _paragraph(number: int, block: list[str], line: int) -> Paragraph:
+def _paragraph(block: list[str], line: int) -> Paragraph:
+    """One block, unnumbered, with its role."""
     first = block[0]
     if first.startswith("#"):
-        return Paragraph(number, Role.HEADING, " ".join(block).lstrip("#").strip(), line)
+        return Paragraph(None, Role.HEADING, " ".join(block).lstrip("#").strip(), line)
     if all(b.startswith("- ") for b in block):
-        return Paragraph(number, Role.LIST, "\n".join(b[2:] for b in block), line)
+        return Paragraph(None, Role.LIST, "\n".join(b[2:] for b in block), line)
     marker = _MARKER.match(first)
     if marker:
         text = " ".join([first[marker.end():], *block[1:]])
-        return Paragraph(number, Role(marker.group(1)), text, line)
-    return Paragraph(number, Role.TEXT, " ".join(block), line)
+        return Paragraph(None, Role(marker.group(1)), text, line)
+    return Paragraph(None, Role.TEXT, " ".join(block), line)

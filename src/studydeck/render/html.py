@@ -18,7 +18,7 @@ from functools import cached_property, partial
 
 from markupsafe import Markup
 
-from ..model import Bank, Choice, Kind, Question
+from ..model import Bank, Choice, Kind, Question, Source
 from ..select import shuffled
 from . import templating
 from .base import Output, Rendered, RenderOptions
@@ -82,7 +82,8 @@ class Task:
 @dataclass(frozen=True)
 class Answer:
     """An answer-key item: `letters` of the right choices (choice only), the `answer` itself (for cloze,
-    the text with its gaps filled), other accepted answers, the explanation, the passage and its citation."""
+    the text with its gaps filled), other accepted answers, the explanation, the passage and its citation:
+    the paragraph and reference alone (`¶12 [ikegami-2007#12]`), since the section names the source."""
 
     number: int
     kind: str
@@ -96,11 +97,17 @@ class Answer:
 
 @dataclass(frozen=True)
 class Section:
-    """A group of questions (one source or one kind): heading, short instructions and numbered items."""
+    """A group of questions (one source or one kind): heading, short instructions and numbered items.
+
+    `sources` are the sources its questions quote, in order of first use; `source` is the one source of a
+    section grouped by source (None in a section grouped by kind).
+    """
 
     title: str
     intro: str
     items: tuple[Task | Answer, ...]
+    sources: tuple[Source, ...] = ()
+    source: Source | None = None
 
     @property
     def span(self) -> str:
@@ -140,8 +147,8 @@ def render(bank: Bank, fields: Mapping[str, QuestionHtml], options: RenderOption
     for letter in letters(options.versions):
         groups = arrange(bank, fields, questions, options.group_by, options.selection.seed, letter)
         for kind in DOCUMENTS:
-            pages[file_stem(bank, kind, letter)] = (f"{kind}.html.jinja",
-                                                    page_context(bank, groups, kind, letter, options.paper))
+            pages[file_stem(bank, kind, letter)] = (f"{kind}.html.jinja", page_context(
+                bank, groups, kind, letter, options.paper, options.group_by))
     if not options.pdf:  # each page is written straight to its file when its turn comes
         return Rendered([Output(f"{stem}.html", partial(templating.write, env=env, name=name, context=context))
                          for stem, (name, context) in pages.items()])
@@ -195,10 +202,11 @@ def _by_kind(questions: list[Question]) -> list[tuple[str, str, str, list[Questi
 
 
 def page_context(bank: Bank, groups: list[tuple[str, str, list[Numbered]]], kind: str, letter: str,
-                 paper: str) -> dict[str, object]:
+                 paper: str, group_by: str = "source") -> dict[str, object]:
     """Everything a worksheet or key template may use; a worksheet's holds no answer."""
-    item: Callable[[Numbered], Task | Answer] = task if kind == "worksheet" else answer
-    sections = [Section(title, intro, tuple(item(n) for n in numbered)) for title, intro, numbered in groups]
+    item: Callable[[Numbered], Task | Answer] = task if kind == "worksheet" else partial(answer, bank=bank)
+    sections = [_section(bank, title, intro, tuple(item(n) for n in numbered), numbered, group_by)
+                for title, intro, numbered in groups]
     count = sum(len(numbered) for _, _, numbered in groups)
     present = {n.question.kind for _, _, numbered in groups for n in numbered}
     kinds = [k for k in KIND_ORDER if k in present]
@@ -209,6 +217,13 @@ def page_context(bank: Bank, groups: list[tuple[str, str, list[Numbered]]], kind
         "sections": sections,
         "instructions": [(k.label, INSTRUCTIONS[k]) for k in kinds],
     }
+
+
+def _section(bank: Bank, title: str, intro: str, items: tuple[Task | Answer, ...], numbered: list[Numbered],
+             group_by: str) -> Section:
+    """A section with the sources its questions quote (the key names each once, above its answers)."""
+    sources = tuple(bank.sources[s] for s in dict.fromkeys(n.question.source for n in numbered))
+    return Section(title, intro, items, sources, sources[0] if group_by == "source" and sources else None)
 
 
 def task(numbered: Numbered) -> Task:
@@ -229,8 +244,8 @@ def task(numbered: Numbered) -> Task:
     return Task(n, q.kind.value, prompt, lines=int(_clamp(math.ceil(_length(q.answer) / 65) + 1, 2, 8)))
 
 
-def answer(numbered: Numbered) -> Answer:
-    """What the key shows of a question: the answer, the explanation and the quoted passage with its citation."""
+def answer(numbered: Numbered, bank: Bank) -> Answer:
+    """What the key shows of a question: the answer, the explanation and the quoted passage with its paragraph."""
     q, html = numbered.question, numbered.html
     letters = ""
     accept: tuple[Markup, ...] = ()
@@ -245,7 +260,7 @@ def answer(numbered: Numbered) -> Answer:
         if q.kind is Kind.TYPE_IN:
             accept = tuple(Markup(inline_html(a)) for a in q.accept)
     return Answer(numbered.number, q.kind.value, text, letters, accept, Markup(html.explanation),
-                  Markup(html.passage), html.citation)
+                  Markup(html.passage), bank.sources[q.source].pinpoint(q.paragraphs))
 
 
 def _gap(index: int, gap: Gap) -> str:
