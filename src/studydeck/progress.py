@@ -62,6 +62,7 @@ COLUMNS = {
 # Times a progress file may hold: FSRS never schedules more than 100 years ahead.
 EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=UTC), datetime(2400, 1, 1, tzinfo=UTC)
 MAX_STABILITY = 1e6  # days; FSRS keeps intervals under 36,500
+BUSY_TIMEOUT = 5.0  # seconds to wait for another program that is writing the file (another quiz's answer)
 
 
 def default_path(bank: Bank) -> Path:
@@ -92,10 +93,10 @@ class Progress:
         self.path = path
         self.damaged: dict[CardKey, str] = {}
         fresh = _inspect(path)
+        _folder_for(path)
         with self._guard("cannot use"):
-            path.parent.mkdir(parents=True, exist_ok=True)
             # Autocommit mode: every transaction below is opened and closed explicitly.
-            self.db = sqlite3.connect(path, isolation_level=None, timeout=5)
+            self.db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT)
         with self._guard("cannot use"):
             if fresh:
                 self.db.executescript(_SCHEMA)
@@ -111,8 +112,11 @@ class Progress:
             raise ProgressError(f"{self.path} holds progress for the bank '{meta.get('title')}' "
                                 f"(deck_id {meta.get('deck_id')}), not '{bank.title}' (deck_id {bank.deck_id}); "
                                 "use another file with --progress FILE")
+        wanted = {"format": FORMAT, "deck_id": str(bank.deck_id), "title": bank.title}
+        if all(meta.get(key) == value for key, value in wanted.items()):
+            return  # a file that is read and not answered in stays as it was, byte for byte
         with self._transaction():
-            for key, value in (("format", FORMAT), ("deck_id", str(bank.deck_id)), ("title", bank.title)):
+            for key, value in wanted.items():
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     def _transaction(self) -> _Transaction:
@@ -126,7 +130,8 @@ class Progress:
         known: dict[CardKey, Card] = {}
         for question, card, *values in rows:
             if not isinstance(question, str) or not isinstance(card, str):
-                self.damaged[(str(question), str(card))] = "its question id or card is not text"
+                shown = (question if isinstance(question, str) else _shown(question), str(card))
+                self.damaged[shown] = "its question id or card is not text"
                 continue
             state = _card(*values)
             if isinstance(state, str):
@@ -228,6 +233,8 @@ def _remedy(error: BaseException) -> str:
     text = str(error).lower()
     if "locked" in text or "busy" in text:
         return "another program (another studydeck quiz?) is using it: finish that first, then try again"
+    if "malformed" in text:
+        return f"{ADVICE}; 'sqlite3 FILE .recover' may save what is left of it"
     if "readonly" in text or "read-only" in text or isinstance(error, PermissionError):
         return "make it writable, or use another file with --progress FILE"
     return ADVICE
@@ -238,7 +245,7 @@ def _inspect(path: Path) -> bool:
     tables are to be created), False when it is a progress file; ProgressError when it is anything else."""
     try:
         info = path.stat()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # a missing folder or a file in its way: see _folder_for
         return True
     except OSError as e:
         raise ProgressError(f"cannot use {path}: {_cause(e)}; {ADVICE}") from e
@@ -249,7 +256,7 @@ def _inspect(path: Path) -> bool:
     if info.st_size == 0:
         return True
     try:
-        db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=5)
+        db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
     except sqlite3.Error as e:
         raise ProgressError(f"cannot use {path}: {e}; {ADVICE}") from e
     try:
@@ -257,9 +264,23 @@ def _inspect(path: Path) -> bool:
     except sqlite3.Error as e:
         if "not a database" in str(e):
             raise ProgressError(f"{path} is not a studydeck progress file (not an SQLite database); {ADVICE}") from e
+        if "malformed" in str(e):
+            raise ProgressError(_damaged(path, str(e))) from e
         raise ProgressError(f"cannot use {path}: {_cause(e)}; {_remedy(e)}") from e
     finally:
         db.close()
+
+
+def _folder_for(path: Path) -> None:
+    """Make the progress file's folder; a file standing where a folder goes is named."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        blocking = next((p for p in path.parents if p.exists() or p.is_symlink()), None)
+        if blocking is not None and not blocking.is_dir():
+            raise ProgressError(f"cannot use {path}: {blocking} is a file, not a folder; "
+                                "use another file with --progress FILE") from e
+        raise ProgressError(f"cannot use {path}: {_cause(e)}; {_remedy(e)}") from e
 
 
 def _shape(db: sqlite3.Connection, path: Path) -> bool:
@@ -279,10 +300,13 @@ def _shape(db: sqlite3.Connection, path: Path) -> bool:
                                 "studydeck left it untouched. Use another file with --progress FILE")
     checked = [str(row[0]) for row in db.execute("PRAGMA quick_check(3)")]
     if checked != ["ok"]:
-        raise ProgressError(f"{path} is damaged ({checked[0]}): {ADVICE}; 'sqlite3 {path} .recover' "
-                            "may save what is left of it")
+        raise ProgressError(_damaged(path, checked[0]))
     _check_format(db, path)
     return False
+
+
+def _damaged(path: Path, cause: str) -> str:
+    return f"{path} is damaged ({cause}): {ADVICE}; 'sqlite3 {path} .recover' may save what is left of it"
 
 
 def _check_format(db: sqlite3.Connection, path: Path) -> None:
