@@ -7,6 +7,9 @@ from __future__ import annotations
 import io
 import os
 import re
+import resource
+import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -552,3 +555,159 @@ def test_every_command_prints_bank_text_inert(bank: Path, progress: Path, tmp_pa
 def test_a_reply_is_shown_back_inert(bank: Path, progress: Path) -> None:
     run = quiz(bank, progress, "--kind", "cloze", stdin=b"\x1b]52;c;eA==\x07\n1\n")
     assert "you wrote “\\x1b]52;c;eA==\\x07”" in run.stdout
+
+
+# ---- init into a place that cannot be written: a message, and nothing left half-made
+
+
+def traced_init(tmp_path: Path, *args: str | Path, fault: str, path: Path) -> Run[str]:
+    """`studydeck init ARGS` in `tmp_path` with the system calls in `fault` (strace's inject syntax) failing on
+    `path` (named as studydeck names it, relative to `tmp_path`; calls on an open file are matched by its path)."""
+    if shutil.which("strace") is None:
+        pytest.skip("strace is not installed (tests/setup.sh installs it)")
+    command = ["strace", "-f", "-qq", "-o", "/dev/null", "-P", str(path if "write" in fault else path.relative_to(tmp_path)), "-e", f"trace={fault.split(':')[0]}",
+               "-e", f"inject={fault}", sys.executable, "-m", "studydeck", "init", *map(str, args)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    run = Run(command, result.returncode, result.stdout, result.stderr)
+    clean(run)
+    return run
+
+
+def tree(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) if folder.exists() else []
+
+
+def test_init_on_a_read_only_file_system_says_so_and_makes_nothing(tmp_path: Path) -> None:
+    run = traced_init(tmp_path, "bank", fault="mkdir,mkdirat:error=EROFS", path=tmp_path / "bank")
+    assert (run.returncode, run.stdout) == (1, "")
+    assert run.stderr == ("studydeck: cannot create the bank in bank: Read-only file system (bank); nothing was "
+                          "left behind\n")
+    assert not (tmp_path / "bank").exists()
+
+
+@pytest.mark.parametrize(("fault", "failing", "why"), [
+    ("write:error=ENOSPC", "sources/tides.md", "No space left on device"),
+    ("openat:error=EACCES", "media/chime.wav", "Permission denied (bank/media/chime.wav)"),
+    ("openat:error=EROFS", "questions.yaml", "Read-only file system (bank/questions.yaml)"),
+    ("write:error=EIO", "questions.yaml", "Input/output error"),
+])
+def test_init_that_fails_part_way_removes_what_it_made(tmp_path: Path, fault: str, failing: str, why: str) -> None:
+    (tmp_path / "bank").mkdir()
+    (tmp_path / "bank" / "notes.txt").write_text("mine")
+    run = traced_init(tmp_path, "bank", fault=fault, path=tmp_path / "bank" / failing)
+    assert (run.returncode, run.stdout) == (1, "")
+    assert run.stderr == f"studydeck: cannot create the bank in bank: {why}; nothing was left behind\n"
+    assert tree(tmp_path / "bank") == ["notes.txt"]  # the learner's own file stays, nothing of init's does
+    assert main(["init", str(tmp_path / "bank")]) == 0  # and init works once the place can be written
+
+
+def test_init_from_another_bank_that_fails_part_way_removes_the_copy(tmp_path: Path, bank: Path) -> None:
+    run = traced_init(tmp_path, "copy", "--from", bank, fault="write,sendfile,copy_file_range:error=ENOSPC",
+                      path=tmp_path / "copy" / "media" / "chime.wav")
+    assert (run.returncode, run.stdout) == (1, "")
+    assert run.stderr == ("studydeck: cannot create the bank in copy: No space left on device (copy/media/chime.wav); "
+                          "nothing was left behind\n")
+    assert not (tmp_path / "copy").exists()
+
+
+def test_init_with_a_file_in_the_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("file").write_text("x")
+    run = inside("init", "file/bank")
+    assert (run.returncode, run.stderr) == (1, "studydeck: cannot create the bank in file/bank: file is a file, not "
+                                               "a folder; nothing was left behind\n")
+    Path("bank").mkdir()
+    Path("bank/sources").write_text("x")
+    run = inside("init", "bank")
+    assert (run.returncode, run.stderr) == (1, "studydeck: cannot create the bank in bank: bank/sources is a file, "
+                                               "not a folder; nothing was left behind\n")
+    assert tree(Path("bank")) == ["sources"]
+    assert inside("init", "file").returncode == 2  # click: "Directory 'file' is a file."
+
+
+def test_init_past_the_file_size_limit_removes_what_it_made(tmp_path: Path) -> None:
+    """A full disk, as the system's file size limit gives it to anyone, root included."""
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (100, 100))
+
+    run = studydeck("init", tmp_path / "bank", preexec_fn=limited)
+    clean(run)
+    assert (run.returncode, run.stdout) == (1, "")
+    assert run.stderr == (f"studydeck: cannot create the bank in {tmp_path / 'bank'}: File too large; nothing was "
+                          "left behind\n")
+    assert not (tmp_path / "bank").exists()
+
+
+# ---- the last resort: a bug ends in one line and a log, Ctrl-C in status 130, a closed pipe quietly
+
+
+def test_an_internal_error_ends_in_one_line_and_a_log(bank: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import studydeck.stats
+
+    def broken(*_: object) -> None:
+        raise ZeroDivisionError("a bug\nwith \x1b]0;two lines\x07")
+
+    monkeypatch.setattr(studydeck.stats, "bank_stats", broken)
+    run = inside("stats", bank)
+    logs = list((Path(os.environ["XDG_CACHE_HOME"]) / "studydeck" / "errors").glob("*.log"))
+    assert run.returncode == 70 and len(logs) == 1
+    assert run.stderr == ("studydeck: internal error: ZeroDivisionError: a bug with \\x1b]0;two lines\\x07; please "
+                          f"report it; the details are in {logs[0]}\n")
+    assert "Traceback (most recent call last)" in logs[0].read_text() and "in broken" in logs[0].read_text()
+
+
+def test_an_internal_error_in_a_process_of_its_own(bank: Path) -> None:
+    provoke = ("import sys, studydeck.quiz\n"
+               "studydeck.quiz.plan = lambda *a: {}['no such key']\n"
+               "from studydeck.cli import main\nsys.exit(main(sys.argv[1:]))\n")
+    result = subprocess.run([sys.executable, "-c", provoke, "quiz", str(bank)], capture_output=True, text=True,
+                            timeout=60, env={**os.environ, "STUDYDECK_NOW": NOW})
+    assert result.returncode == 70 and result.stdout == "" and "Traceback" not in result.stderr
+    assert result.stderr.startswith("studydeck: internal error: KeyError: 'no such key'; please report it; the "
+                                    f"details are in {os.environ['XDG_CACHE_HOME']}/studydeck/errors/")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_an_internal_error_without_a_cache_folder_still_shows_its_details(bank: Path, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import studydeck.stats
+
+    (tmp_path / "cache").write_text("a file where the cache folder goes")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(studydeck.stats, "bank_stats", lambda bank: 1 / 0)
+    run = Run([], main(["stats", str(bank)]), "", _capture.readouterr().err.decode())
+    assert run.returncode == 70
+    assert run.stderr.startswith("studydeck: internal error: ZeroDivisionError: division by zero; please report it "
+                                 f"(its details could not be saved: {tmp_path / 'cache' / 'studydeck' / 'errors'}: "
+                                 "Not a directory)\nTraceback")
+
+
+def test_ctrl_c_outside_the_quiz_is_status_130_without_a_traceback(bank: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import studydeck.stats
+
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(studydeck.stats, "bank_stats", interrupted)
+    run = inside("stats", bank)
+    assert (run.returncode, run.stderr) == (130, "\naborted\n")
+    child = pexpect.spawn(sys.executable, ["-c", "import time, sys\nfrom studydeck.cli import main\n"
+                                           "import studydeck.stats\nstudydeck.stats.bank_stats = "
+                                           "lambda b: (print('ready', flush=True), time.sleep(30))\n"
+                                           f"sys.exit(main(['stats', {str(bank)!r}]))"], timeout=30, encoding="utf-8")
+    child.expect_exact("ready")
+    child.kill(signal.SIGINT)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130 and "Traceback" not in child.before
+
+
+def test_output_into_a_closed_pipe_ends_quietly(bank: Path) -> None:
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        result = subprocess.run([sys.executable, "-m", "studydeck", "stats", str(bank)], stdout=write,
+                                stderr=subprocess.PIPE, text=True, timeout=60)
+    finally:
+        os.close(write)
+    assert (result.returncode, result.stderr) == (1, "")  # click's own way: status 1, and not a word

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 from pathlib import Path
 from types import TracebackType
@@ -83,9 +84,12 @@ class Creating:
 
 def _why(error: OSError) -> str:
     """The cause in a few words, naming what is in the way when a file stands where a folder should be."""
-    if isinstance(error, shutil.Error):  # copytree's list of (source, target, reason)
-        first = error.args[0][0] if error.args and error.args[0] else None
-        return str(first[2]) if first else str(error)
+    if isinstance(error, shutil.Error):  # copytree's list of (source, target, the error as text)
+        first = error.args[0][0] if error.args and isinstance(error.args[0], list) and error.args[0] else None
+        if first is None:
+            return str(error)
+        reason = re.match(r"\[Errno \d+\] ([^:]+)", str(first[2]))
+        return f"{reason[1]} ({shown_path(Path(first[1]))})" if reason else str(first[2])
     if isinstance(error, NotADirectoryError) and error.filename:
         blocking = _file_in_the_way(Path(os.fsdecode(error.filename)))
         if blocking is not None:
