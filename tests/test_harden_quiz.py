@@ -393,8 +393,11 @@ def test_an_answer_that_is_literally_q_is_typed_in_quotes(bank: Path, progress: 
 
 def spawn(bank: Path, progress: Path, *args: str) -> pexpect.spawn:
     env = {**os.environ, "NO_COLOR": "1", "STUDYDECK_NOW": NOW}
+    # As from an interactive shell: Ctrl-C interrupts even when these tests run in the background (`&` makes
+    # SIGINT ignored, and Python then installs no handler of its own).
     child = pexpect.spawn(sys.executable, ["-m", "studydeck", "quiz", str(bank), "--progress", str(progress), *args],
-                          env=env, encoding="utf-8", dimensions=(40, 250), timeout=20)
+                          env=env, encoding="utf-8", dimensions=(40, 250), timeout=20,
+                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     child.delaybeforesend = None
     return child
 
@@ -694,7 +697,8 @@ def test_ctrl_c_outside_the_quiz_is_status_130_without_a_traceback(bank: Path, m
     child = pexpect.spawn(sys.executable, ["-c", "import time, sys\nfrom studydeck.cli import main\n"
                                            "import studydeck.stats\nstudydeck.stats.bank_stats = "
                                            "lambda b: (print('ready', flush=True), time.sleep(30))\n"
-                                           f"sys.exit(main(['stats', {str(bank)!r}]))"], timeout=30, encoding="utf-8")
+                                           f"sys.exit(main(['stats', {str(bank)!r}]))"], timeout=30, encoding="utf-8",
+                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     child.expect_exact("ready")
     child.kill(signal.SIGINT)
     child.expect(pexpect.EOF)
