@@ -234,6 +234,13 @@ def test_another_programs_sqlite_database_is_refused_and_left_untouched(bank: Pa
                             f"database ({holds}); studydeck left it untouched. Use another file with --progress FILE\n")
 
 
+def test_a_database_in_wal_mode_is_refused_without_a_side_file(bank: Path, progress: Path) -> None:
+    another_programs_database(progress, "PRAGMA journal_mode=WAL; CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+    refused(bank, progress, f"studydeck: {progress} is not a studydeck progress file: it is another program's "
+                            "database (in WAL mode); studydeck left it untouched. Use another file with --progress "
+                            "FILE\n")
+
+
 def test_tables_of_our_names_with_other_columns_are_refused(bank: Path, progress: Path) -> None:
     another_programs_database(progress, "CREATE TABLE meta (key TEXT, value TEXT); CREATE TABLE reviews (id);"
                                         "CREATE TABLE cards (question, card, state, step, stability, difficulty);")

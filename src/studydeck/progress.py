@@ -255,6 +255,7 @@ def _inspect(path: Path) -> bool:
         raise ProgressError(f"{path} is not a regular file; use a file with --progress FILE")
     if info.st_size == 0:
         return True
+    _check_header(path)
     try:
         db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
     except sqlite3.Error as e:
@@ -269,6 +270,21 @@ def _inspect(path: Path) -> bool:
         raise ProgressError(f"cannot use {path}: {_cause(e)}; {_remedy(e)}") from e
     finally:
         db.close()
+
+
+def _check_header(path: Path) -> None:
+    """Refuse, from its first bytes alone, a file that is not SQLite or is in WAL mode (ours never are: opening
+    one, even read-only, would make SQLite add its -wal and -shm files beside it)."""
+    try:
+        with path.open("rb") as stream:
+            header = stream.read(100)
+    except OSError as e:
+        raise ProgressError(f"cannot use {path}: {_cause(e)}; {_remedy(e)}") from e
+    if not header.startswith(b"SQLite format 3\x00"):
+        raise ProgressError(f"{path} is not a studydeck progress file (not an SQLite database); {ADVICE}")
+    if header[18:20] == b"\x02\x02":
+        raise ProgressError(f"{path} is not a studydeck progress file: it is another program's database (in WAL "
+                            "mode); studydeck left it untouched. Use another file with --progress FILE")
 
 
 def _folder_for(path: Path) -> None:
