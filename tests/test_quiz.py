@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import builtins
+import io
 import itertools
 import os
 import re
@@ -302,27 +302,23 @@ def test_colour_only_on_a_terminal_without_no_color(bank: Path, progress: Path, 
     assert "\x1b[" in child.before + child.after
     reply(child, GRADE, "4")
     finish(child)
-    replies = iter(["t", ""])
-    monkeypatch.setattr(builtins, "input", lambda prompt: next(replies))
+    scripted(monkeypatch, "t", "")
     monkeypatch.delenv("NO_COLOR", raising=False)
     assert main(["quiz", str(bank), "--progress", str(progress), "--kind", "true-false", "--new", "0"]) == 0
     assert "\x1b[" not in capsys.readouterr().out  # stdout is not a terminal here
 
 
+class Stdin(io.TextIOWrapper):
+    """Standard input that answers from `lines`, then ends (Ctrl-D)."""
+
+    def __init__(self, lines: tuple[str, ...]) -> None:
+        super().__init__(io.BytesIO("".join(f"{line}\n" for line in lines).encode("utf-8")), encoding="utf-8")
+
+
 def scripted(monkeypatch: pytest.MonkeyPatch, *lines: str) -> list[str]:
-    """Answer input() prompts from `lines`, then Ctrl-D; returns the prompts seen."""
-    prompts: list[str] = []
-    feed = iter(lines)
-
-    def fake_input(prompt: str = "") -> str:
-        prompts.append(prompt)
-        try:
-            return next(feed)
-        except StopIteration:
-            raise EOFError from None
-
-    monkeypatch.setattr(builtins, "input", fake_input)
-    return prompts
+    """Answer the quiz's prompts from `lines`, then Ctrl-D; returns the replies it was fed."""
+    monkeypatch.setattr(sys, "stdin", Stdin(lines))
+    return list(lines)
 
 
 def test_filters_choose_the_cards(bank: Path, progress: Path, monkeypatch, capsys) -> None:
@@ -347,11 +343,12 @@ def test_editing_the_bank_keeps_progress_for_unchanged_ids(bank: Path, progress:
                                       "    passage: \"the water forms two bulges at once\"\n"
                                       "    question: What forms?\n    answer: Two bulges.\n\n  - id: two-bulges", 1),
                          encoding="utf-8")
-    prompts = scripted(monkeypatch, "", "4")
+    scripted(monkeypatch, "", "4")
     assert main(["quiz", str(bank), "--progress", str(progress), "--new", "2"]) == 0
     out = capsys.readouterr().out
     assert "0 due for review, 1 new (up to 2 new a day, 1 already today), out of 10 cards." in out
-    assert "What forms?" in out and "How many bulges" not in out and len(prompts) == 2
+    second = out.split("out of 10 cards.")[1]
+    assert "What forms?" in second and "How many bulges" not in second and second.count(" > ") == 2
     assert [q for q, in rows(progress, "SELECT question FROM cards ORDER BY introduced")] == ["two-bulges", "a-new-one"]
 
 
@@ -375,7 +372,8 @@ def test_a_progress_file_of_another_bank_is_refused(bank: Path, tmp_path: Path, 
     assert "holds progress for the bank 'The Tides' (deck_id" in capsys.readouterr().err
     progress.write_bytes(b"not a database at all")
     assert main(["quiz", str(other), "--progress", str(progress)]) == 1
-    assert f"cannot use {progress} as a progress file" in capsys.readouterr().err
+    assert capsys.readouterr().err == (f"studydeck: {progress} is not a studydeck progress file (not an SQLite "
+                                       "database); move it aside, or use another file with --progress FILE\n")
 
 
 def test_a_bank_with_errors_is_not_quizzed(bank: Path, progress: Path, capsys) -> None:

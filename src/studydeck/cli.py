@@ -1,11 +1,14 @@
 """The command line: parses arguments, calls the library, prints, and sets the exit status.
 
-Only studydeck's own errors are caught; anything else is a bug and keeps its traceback.
+studydeck's own errors end in a one-line message. Anything else is a bug: `main` still ends it in one line
+(exit status 70) and writes the traceback to a log file under the user's cache folder, named in the message.
+Every message goes through `terminal.echo`, so bank and source text reach the terminal inert.
 Heavy modules are imported inside the commands so that `studydeck --help` starts fast.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import time
@@ -20,6 +23,7 @@ import click
 from .build import ALL_FORMATS, FORMATS, GROUPS, PAPERS
 from .errors import StudydeckError
 from .model import Kind
+from .terminal import echo, inert
 
 if TYPE_CHECKING:
     from .stats import SourceStats
@@ -46,12 +50,12 @@ def init(project: Path, origin: Path | None) -> None:
     from .scaffold import init_project
 
     for path in copy_bank(origin, project) if origin is not None else init_project(project):
-        click.echo(f"created {path}")
+        echo(f"created {path}")
     if origin is not None:
-        click.echo(f"the copy has a deck_id of its own: in Anki it is a new deck, and {origin}'s notes stay as they are")
-        click.echo(f"next: change its title (Anki shows decks by title), then run 'studydeck check {project}'")
+        echo(f"the copy has a deck_id of its own: in Anki it is a new deck, and {origin}'s notes stay as they are")
+        echo(f"next: change its title (Anki shows decks by title), then run 'studydeck check {project}'")
         return
-    click.echo(f"next: edit {project / 'questions.yaml'}, then run 'studydeck check {project}'")
+    echo(f"next: edit {project / 'questions.yaml'}, then run 'studydeck check {project}'")
 
 
 @cli.command("new-id")
@@ -67,16 +71,16 @@ def new_id(project: Path, yes: bool) -> None:
     """
     from .identity import new_id as give_new_id
 
-    click.echo("A new deck_id makes this bank a new deck: learners' notes from its current id are no longer "
+    echo("A new deck_id makes this bank a new deck: learners' notes from its current id are no longer "
                "updated by it (the next import adds every question as a new note), and quiz and self-test "
                "progress start afresh.")
     if not yes and not click.confirm(f"Give the bank in {project} a new deck_id?", default=False):
         raise click.exceptions.Exit(_fail("nothing was changed"))
     done = give_new_id(project)
     if done.notice:
-        click.echo(f"note: {done.notice}", err=True)
+        echo(f"note: {done.notice}", err=True)
     was = f"{done.old}" if done.old is not None else "none"
-    click.echo(f"{project / 'questions.yaml'}: deck_id {was} -> {done.new}")
+    echo(f"{project / 'questions.yaml'}: deck_id {was} -> {done.new}")
 
 
 @cli.command()
@@ -88,14 +92,14 @@ def check(project: Path, strict: bool) -> None:
 
     report = run_check(project)
     for notice in report.notices:
-        click.echo(f"note: {notice}", err=True)
+        echo(f"note: {notice}", err=True)
     for problem in report.problems:
-        click.echo(str(problem))
+        echo(str(problem))
     errors, warnings = len(report.errors), len(report.warnings)
     questions = len(report.bank.questions) if report.bank else 0
     if not report.passed(strict):
         raise click.exceptions.Exit(_fail(f"{errors} error(s), {warnings} warning(s)"))
-    click.echo(f"ok: {questions} questions, {warnings} warning(s)")
+    echo(f"ok: {questions} questions, {warnings} warning(s)")
 
 
 @cli.command()
@@ -142,12 +146,12 @@ def build(project: Path, strict: bool, out: Path | None, paper: str, group_by: s
             result = run_build(project, options, progress)
     except InputError as e:
         for problem in e.problems:
-            click.echo(str(problem))
+            echo(str(problem))
         raise click.exceptions.Exit(_fail(f"{e}; nothing was built")) from e
     for notice in result.notices:
-        click.echo(f"note: {notice}", err=True)
+        echo(f"note: {notice}", err=True)
     for path in result.outputs:
-        click.echo(f"{'wrote' if path in result.changed else 'unchanged'} {path}")
+        echo(f"{'wrote' if path in result.changed else 'unchanged'} {path}")
 
 
 @cli.command()
@@ -176,7 +180,11 @@ def stats(project: Path) -> None:
               help="Progress file (default: one per bank in your data directory).")
 def quiz(project: Path, new_per_day: int, sources: tuple[str, ...], tags: tuple[str, ...], kinds: tuple[str, ...],
          progress: Path | None) -> int:
-    """Test yourself in the terminal: what spaced repetition (FSRS) says is due, then new cards."""
+    """Test yourself in the terminal: what spaced repetition (FSRS) says is due, then new cards.
+
+    Every answer is saved at once. q (or quit) alone at any prompt, Ctrl-D or Ctrl-C stop the quiz; to answer
+    "q" itself, type it in quotes.
+    """
     from . import load_checked
     from .errors import InputError
     from .quiz import QuizOptions, run_quiz
@@ -186,7 +194,7 @@ def quiz(project: Path, new_per_day: int, sources: tuple[str, ...], tags: tuple[
         bank = load_checked(project)
     except InputError as e:
         for problem in e.problems:
-            click.echo(str(problem))
+            echo(str(problem))
         raise click.exceptions.Exit(_fail(f"{e}; fix them to take the quiz")) from e
     selection = Selection(sources=sources, tags=tags, kinds=tuple(Kind(k) for k in kinds))
     return run_quiz(bank, QuizOptions(selection=selection, new_per_day=new_per_day, progress=progress), clock=_clock())
@@ -231,24 +239,24 @@ def source_add(document: str, project: Path, source_id: str | None) -> None:
     stdin = sys.stdin.buffer if document == "-" else None
     path, result = add_source(document, project, source_id=source_id, stdin=stdin)
     furniture = ", ".join(f"{count} {role}" for role, count in result.furniture.items())
-    click.echo(f"wrote {path}: {result.paragraphs} paragraphs, {result.words} words"
+    echo(f"wrote {path}: {result.paragraphs} paragraphs, {result.words} words"
                + (f" (also kept, not counted: {furniture})" if furniture else ""))
     for item in result.dropped:
-        click.echo(f"  dropped: {item}")
-    click.echo(f"next: check the text against the original, then quote it in questions.yaml as source '{result.id}'")
+        echo(f"  dropped: {item}")
+    echo(f"next: check the text against the original, then quote it in questions.yaml as source '{result.id}'")
 
 
 def _print_source_stats(entry: SourceStats) -> None:
     kinds = ", ".join(f"{kind.value} {count}" for kind, count in sorted(entry.kinds.items(), key=lambda kv: kv[0].value))
     counted = len(entry.covered) + len(entry.uncovered)
-    click.echo(f"{entry.source.id}: {entry.questions} questions ({kinds or 'none'})")
-    click.echo(f"  coverage: {len(entry.covered)}/{counted} paragraphs ({entry.coverage:.0%})")
+    echo(f"{entry.source.id}: {entry.questions} questions ({kinds or 'none'})")
+    echo(f"  coverage: {len(entry.covered)}/{counted} paragraphs ({entry.coverage:.0%})")
     for paragraph in entry.uncovered:
-        click.echo(f"  no question yet: {entry.source.id}#{paragraph.number} (line {paragraph.line}): "
+        echo(f"  no question yet: {entry.source.id}#{paragraph.number} (line {paragraph.line}): "
                    f"{_preview(paragraph.text)}")
     if entry.skipped:
         roles = sorted({p.role.value for p in entry.skipped})
-        click.echo(f"  not counted: {len(entry.skipped)} paragraphs ({', '.join(roles)})")
+        echo(f"  not counted: {len(entry.skipped)} paragraphs ({', '.join(roles)})")
 
 
 @contextmanager
@@ -286,21 +294,84 @@ def _preview(text: str, width: int = 60) -> str:
 
 
 def _fail(message: str) -> int:
-    click.echo(f"studydeck: {message}", err=True)
+    echo(f"studydeck: {message}", err=True)
     return 1
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit status instead of exiting (tests call this)."""
+    _tolerant_output()
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        echo("studydeck: interrupted", err=True)
+        return 130
+    except BrokenPipeError:
+        _quiet_stdout()  # whoever read the output stopped reading (`| head`): nothing more to say
+        return 141
+    except Exception as e:  # the last resort: a bug still ends in one line and a log
+        return _internal_error(e)
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         status = cli.main(args=argv, prog_name="studydeck", standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+        echo("aborted", err=True)
         return 130
     except click.ClickException as e:
         e.show()
         return e.exit_code
     except StudydeckError as e:
-        click.echo(f"studydeck: {e}", err=True)
+        echo(f"studydeck: {e}", err=True)
         return 1
     return status if isinstance(status, int) else 0
+
+
+INTERNAL_ERROR = 70  # EX_SOFTWARE in sysexits.h: a bug in studydeck, not in what it was given
+
+
+def _internal_error(error: Exception) -> int:
+    """One line for a bug, its traceback in a log file under the user's cache folder."""
+    import traceback
+
+    details = "".join(traceback.format_exception(error))
+    log, problem = _write_log(details)
+    message = inert(" ".join(str(error).split()), newlines=False)
+    message = message if len(message) <= 300 else message[:299] + "…"
+    where = f"; the details are in {log}" if log else f" (its details could not be saved: {problem})"
+    echo(f"studydeck: internal error: {type(error).__name__}: {message}; please report it{where}", err=True)
+    if log is None:
+        echo(details.rstrip("\n"), err=True)
+    return INTERNAL_ERROR
+
+
+def _write_log(details: str) -> tuple[Path | None, str]:
+    """Write `details` to a new file in the user's cache folder; its path, or None and why not."""
+    import platformdirs
+
+    folder = platformdirs.user_cache_path("studydeck") / "errors"
+    name = f"{datetime.now().strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(details, encoding="utf-8")
+    except OSError as e:
+        return None, f"{folder}: {e.strerror}"
+    return folder / name, ""
+
+
+def _tolerant_output() -> None:
+    """A terminal whose encoding cannot show a character gets an escape for it, not an error."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's flush at exit does not complain about the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from .terminal import inert
+
 
 class StudydeckError(Exception):
     """Base of every error studydeck raises on purpose; the CLI prints these without a traceback."""
@@ -55,5 +57,8 @@ class Problem:
     question_id: str | None = None
 
     def __str__(self) -> str:
+        """One line, as a compiler prints it; bank text in it is made inert (see `terminal.inert`): a problem
+        quotes ids and passages, which must neither drive the terminal nor break the line."""
         about = f"question '{self.question_id}': " if self.question_id else ""
-        return f"{self.path}:{self.line}:{self.column}: {self.severity.value}: {about}{self.message}"
+        return inert(f"{self.path}:{self.line}:{self.column}: {self.severity.value}: {about}{self.message}",
+                     newlines=False)

@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from . import registry
+from .creating import Creating
 from .errors import ProjectError
 from .load import EXAMPLE_DECK_ID, QUESTIONS_FILE, shown_path
 
@@ -65,10 +66,12 @@ def copy_bank(origin: Path, target: Path) -> list[Path]:
     if in_the_way:
         raise ProjectError(f"{shown_path(in_the_way[0])} already exists; init never overwrites a bank")
     updated = with_deck_id(text, fresh_deck_id(), shown_path(source))  # before copying anything: it may fail
-    target.mkdir(parents=True, exist_ok=True)
-    for name in copied:
-        shutil.copytree(origin / name, target / name)
-    _replace(questions, updated, mode_of=source)
+    with Creating(target) as creating:  # all of it or, when something cannot be written, none of it
+        creating.folder(target)
+        for name in copied:
+            creating.tree(origin / name, target / name)
+        creating.will_make(questions)
+        _replace(questions, updated, mode_of=source)
     return [questions, *(target / name for name in copied)]
 
 

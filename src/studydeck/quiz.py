@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import click
 from fsrs import Card, Rating, Scheduler
@@ -35,12 +35,16 @@ from .model import Bank, Kind, Question
 from .progress import Progress, default_path
 from .render.text import plain
 from .select import Selection
+from .terminal import MAX_REPLY, TooLong, inert, read_reply
 
 # As in Anki: a card that comes due this soon (a learning step) is asked again before the session ends.
 LEARN_AHEAD = timedelta(minutes=20)
 GRADES = {**{str(int(r)): r for r in Rating}, **{r.name.lower(): r for r in Rating},
           **{r.name[0].lower(): r for r in Rating}}  # 1-4, again/hard/good/easy, a/h/g/e
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+STOP_WORDS = ("q", "quit")  # alone on a line, at any prompt
+MAX_NOT_UNDERSTOOD = 10  # replies in a row that mean nothing, through a pipe, before the quiz stops
+MAX_ASKS = 10  # times one card is asked in a session: one always failed comes back next session, not forever
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,7 @@ class Plan:
 
 
 class Stop(Exception):
-    """The learner asked to stop (q, Ctrl-D)."""
+    """The learner asked to stop (q, quit, Ctrl-D), or the input ended."""
 
 
 def items(questions: Iterable[Question]) -> list[Item]:
@@ -151,7 +155,11 @@ def _one_per_question(cards: list[Item], buried: dict[str, set[str]]) -> list[It
 
 
 class Terminal:
-    """Plain prompts through input(), so any terminal works; colour only on a terminal, and never with NO_COLOR."""
+    """Plain prompts, so any terminal works; colour only on a terminal, and never with NO_COLOR.
+
+    Everything printed goes through `inert` (a bank's text cannot drive the terminal). Replies are read as bytes,
+    a bounded line at a time. `q` or `quit` alone, the end of the input (Ctrl-D) and Ctrl-C stop the quiz at
+    every prompt; an answer that is literally "q" is typed with quotes, which answers ignore."""
 
     STYLES: dict[str, dict[str, Any]] = {
         "right": {"fg": "green", "bold": True},
@@ -161,14 +169,19 @@ class Terminal:
         "dim": {"dim": True},
     }
 
-    def __init__(self) -> None:
+    def __init__(self, stdin: BinaryIO | None = None) -> None:
         tty = sys.stdout.isatty()
         self.color = tty and not os.environ.get("NO_COLOR")
         # Wrapped to the terminal's width; output to a file or a pipe keeps whole lines.
         self.width = min(shutil.get_terminal_size((80, 24)).columns, 100) if tty else None
+        self.stdin = stdin
+        # Through a pipe, nobody reads "type 1, 2, 3 or 4": endless replies that mean nothing end the quiz.
+        self.patience = None if _reads_a_terminal(stdin) else MAX_NOT_UNDERSTOOD
+        self.not_understood = 0
 
     def say(self, text: str = "", style: str | None = None, indent: str = "", wrap: bool = True) -> None:
         """Print text wrapped to the terminal (never inside a word), in a style when colour is on."""
+        text = inert(text)
         lines = [indent + text]
         if text and wrap and self.width:
             lines = textwrap.wrap(text, self.width, initial_indent=indent, subsequent_indent=indent,
@@ -180,12 +193,49 @@ class Terminal:
         return click.style(text, **self.STYLES[style]) if self.color and style else text
 
     def ask(self, prompt: str) -> str:
-        """One line from the learner; Ctrl-D stops the quiz."""
+        """One line from the learner; q, quit, the end of the input (Ctrl-D) stop the quiz."""
+        while True:
+            print(inert(prompt, newlines=False), end="", flush=True)
+            reply = self._read()
+            if reply is None:
+                print(flush=True)
+                raise Stop
+            if not isinstance(reply, TooLong):
+                break
+            self.retry(f"That line is too long (over {MAX_REPLY} bytes) and was ignored.")
+        if reply.strip().lower() in STOP_WORDS:
+            raise Stop
+        return reply
+
+    def retry(self, message: str) -> None:
+        """Say why a reply was not understood; too many in a row through a pipe stop the quiz."""
+        self.say(message)
+        self.not_understood += 1
+        if self.patience is not None and self.not_understood >= self.patience:
+            self.say(f"{self.not_understood} replies in a row were not understood; stopping.")
+            raise Stop
+
+    def next_card(self) -> None:
+        """A new card: the count of replies in a row that were not understood starts again."""
+        self.not_understood = 0
+
+    def _read(self) -> str | TooLong | None:
+        stream = self.stdin or (sys.stdin.buffer if sys.stdin is not None else None)
+        if stream is None:  # standard input closed (`<&-`): there is nothing to read
+            return None
         try:
-            return input(prompt)
-        except EOFError:
-            print(flush=True)
-            raise Stop from None
+            return read_reply(stream)
+        except (OSError, ValueError) as e:  # e.g. standard input is a folder or was closed
+            self.say(f"cannot read the answers: {getattr(e, 'strerror', None) or e}")
+            return None
+
+
+def _reads_a_terminal(stdin: BinaryIO | None) -> bool:
+    stream = stdin or (sys.stdin.buffer if sys.stdin is not None else None)
+    try:
+        return stream is not None and stream.isatty()
+    except (OSError, ValueError):
+        return False
 
 
 class Session:
@@ -204,13 +254,18 @@ class Session:
     def run(self, planned: list[Item]) -> None:
         """Ask every planned card; one that comes due again within LEARN_AHEAD is asked again at the end."""
         queue = [(item, f"[{n}/{len(planned)}]") for n, item in enumerate(planned, start=1)]
+        asked: Counter[tuple[str, str]] = Counter()
         while queue:
             item, label = queue.pop(0)
             self.term.say()
             self.term.say(f"{label} {self._heading(item)}", "head")
             result = self.answer(item)
+            asked[item.key] += 1
             if result.due - self.clock() <= LEARN_AHEAD:
-                queue.append((item, "[again]"))
+                if asked[item.key] < MAX_ASKS:
+                    queue.append((item, "[again]"))
+                else:
+                    self.term.say(f"That was this card's {MAX_ASKS}th time today; it comes back next session.", "dim")
 
     def _heading(self, item: Item) -> str:
         kind = item.question.kind.label + (", the other way" if item.card == "reverse" else "")
@@ -218,6 +273,7 @@ class Session:
 
     def answer(self, item: Item) -> Result:
         """Ask one card, show the feedback, take the grade, schedule and record it."""
+        self.term.next_card()
         order = self.choice_order(item.question)
         correct = ASK[item.question.kind](self.term, item, order)
         self.feedback(item, correct, order)
@@ -260,13 +316,11 @@ class Session:
         prompt = "Grade: 1 Again · 2 Hard · 3 Good · 4 Easy" + (f" [Enter: {default.name}]" if default else "") + " > "
         while True:
             reply = self.term.ask(prompt).strip().lower()
-            if reply in ("q", "quit"):
-                raise Stop
             if not reply and default is not None:
                 return default
             if reply in GRADES:
                 return GRADES[reply]
-            self.term.say("Type 1, 2, 3 or 4 (or a, h, g, e)" + (", or press Enter." if default else "."))
+            self.term.retry("Type 1, 2, 3 or 4 (or a, h, g, e)" + (", or press Enter." if default else "."))
 
 
 def when(due: datetime, now: datetime) -> str:
@@ -296,12 +350,10 @@ def _ask_choice(term: Terminal, item: Item, order: tuple[int, ...]) -> bool:
     last = LETTERS[len(question.choices) - 1]
     while True:
         reply = term.ask("Your answers (letters, e.g. A C) > " if several else "Your answer (letter) > ")
-        if reply.strip().lower() in ("q", "quit"):
-            raise Stop
         picked = _letters(reply, len(question.choices))
         if picked is not None and (several or len(picked) == 1):
             return picked == right
-        term.say(f"Type {'one or more letters' if several else 'one letter'} from A to {last}.")
+        term.retry(f"Type {'one or more letters' if several else 'one letter'} from A to {last}.")
 
 
 def _letters(reply: str, count: int) -> set[int] | None:
@@ -316,11 +368,9 @@ def _ask_true_false(term: Terminal, item: Item, order: tuple[int, ...] = ()) -> 
     term.say(plain(item.question.prompt), "bold")
     while True:
         reply = term.ask("True or false? [t/f] > ").strip().lower()
-        if reply in ("q", "quit"):
-            raise Stop
         if reply in ("t", "true", "y", "yes", "f", "false", "n", "no"):
             return (reply in ("t", "true", "y", "yes")) == item.question.truth
-        term.say("Type t or f.")
+        term.retry("Type t or f.")
 
 
 def _ask_type_in(term: Terminal, item: Item, order: tuple[int, ...] = ()) -> bool:
@@ -361,9 +411,7 @@ def _ask_recall(term: Terminal, item: Item, order: tuple[int, ...] = ()) -> None
     term.say(card_prompt(item), "bold")
     if item.card == "reverse":
         term.say("Which term is this?")
-    reply = term.ask("Think of the answer, then press Enter to see it > ")
-    if reply.strip().lower() in ("q", "quit"):
-        raise Stop
+    term.ask("Think of the answer, then press Enter to see it > ")
 
 
 # Each asks one card (`order`: a choice question's choices as shown this time) and says whether the answer was
@@ -419,6 +467,9 @@ def run_quiz(bank: Bank, options: QuizOptions, terminal: Terminal | None = None,
         cards = items(options.selection.apply(bank.questions))
         todo = plan(cards, progress, options.new_per_day, clock())
         session = Session(bank, progress, term, clock, rng)
+        notice = progress.damage_notice()
+        if notice:
+            click.echo(f"note: {inert(notice)}", err=True)
         _introduce(term, bank, todo, options.new_per_day, len(cards))
         status = 0
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from .creating import Creating
 from .errors import ProjectError
 from .identity import fresh_deck_id
 
@@ -12,26 +13,24 @@ FOLDERS = ("sources", "media", "templates", "decks")
 
 
 def init_project(target: Path) -> list[Path]:
-    """Create the project files in `target` and return them; refuses to overwrite an existing bank."""
+    """Create the project files in `target` and return them; refuses to overwrite an existing bank. Made all at
+    once or not at all: when something cannot be written, what was made is removed (ProjectError says why)."""
     questions = target / "questions.yaml"
-    if questions.exists():
+    if questions.exists() or questions.is_symlink():
         raise ProjectError(f"{questions} already exists; init never overwrites a bank")
     skeleton = resources.files("studydeck") / "skeleton"
-    for folder in FOLDERS:
-        (target / folder).mkdir(parents=True, exist_ok=True)
     # Anki matches decks by id; a fresh random one keeps two users' banks apart.
     deck_id = fresh_deck_id()
-    questions.write_text((skeleton / "questions.yaml").read_text(encoding="utf-8").replace("DECK_ID", str(deck_id)),
-                         encoding="utf-8")
-    written = [questions]
-    for source in (skeleton / "sources").iterdir():
-        path = target / "sources" / source.name
-        if not path.exists():
-            path.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
-            written.append(path)
-    for item in (skeleton / "media").iterdir():  # the example question's picture and sound
-        path = target / "media" / item.name
-        if not path.exists():
-            path.write_bytes(item.read_bytes())
-            written.append(path)
+    text = (skeleton / "questions.yaml").read_text(encoding="utf-8").replace("DECK_ID", str(deck_id))
+    with Creating(target) as creating:
+        for folder in FOLDERS:
+            creating.folder(target / folder)
+        creating.file(questions, text.encode("utf-8"))
+        written = [questions]
+        for folder in ("sources", "media"):  # the example source, the example question's picture and sound
+            for item in (skeleton / folder).iterdir():
+                path = target / folder / item.name
+                if not path.exists():
+                    creating.file(path, item.read_bytes())
+                    written.append(path)
     return written
