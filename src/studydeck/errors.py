@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
+
+# Characters a message never prints as they are: a line break would split it, an escape character would
+# command the terminal. Messages quote the bank's own text (ids, keys, file names), which may hold them.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class StudydeckError(Exception):
@@ -56,4 +61,5 @@ class Problem:
 
     def __str__(self) -> str:
         about = f"question '{self.question_id}': " if self.question_id else ""
-        return f"{self.path}:{self.line}:{self.column}: {self.severity.value}: {about}{self.message}"
+        line = f"{self.path}:{self.line}:{self.column}: {self.severity.value}: {about}{self.message}"
+        return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], line)

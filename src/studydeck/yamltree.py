@@ -25,6 +25,14 @@ BOOL = "tag:yaml.org,2002:bool"
 INT = "tag:yaml.org,2002:int"
 NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
+_CORE = "tag:yaml.org,2002:"
+# The tags a bank's values may have, by kind of node: what YAML resolves plain values to, and the same written
+# out (`!!str 010`). Any other (`!!python/object`, `!!set`, `!foo`, `!!map` on a scalar) means something
+# studydeck does not read, so it is refused where it is written rather than silently read as text.
+_SCALAR_TAGS = {_CORE + name for name in ("str", "int", "float", "bool", "null", "timestamp", "binary", "merge",
+                                                      "value", "yaml")}
+_MAPPING_TAGS = {_CORE + "map"}
+_SEQUENCE_TAGS = {_CORE + "seq"}
 # Merge keys copy entries; a chain of merges could copy quadratically many. Far beyond any real bank.
 MAX_MERGED_ENTRIES = 1_000_000
 
@@ -82,6 +90,8 @@ def parse(text: str) -> Value | None:
     """Compose `text` into a tree of `Value`s, or None for an empty document."""
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except RecursionError as e:  # the pure-Python composer recurses once per level; libyaml stops at 1000
+        raise YamlSyntaxError("the document is nested too deeply", 1, 1) from e
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -113,6 +123,14 @@ def _at(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+def _refuse_tag(node: yaml.Node) -> None:
+    tag = node.tag.replace(_CORE, "!!")
+    what = "a text" if isinstance(node, yaml.ScalarNode) else "a mapping" if isinstance(node, yaml.MappingNode) \
+        else "a list"
+    raise YamlSyntaxError(f"the tag '{_short(tag)}' on {what} is not one studydeck reads; remove it (a value is "
+                          "text, a number, true or false, a list or a mapping)", *_at(node))
+
+
 class _Converter:
     """Turns nodes into `Value`s; each node is converted once, so an alias shares its anchor's value."""
 
@@ -124,7 +142,11 @@ class _Converter:
     def convert(self, node: yaml.Node) -> Value:
         if type(node) is yaml.ScalarNode:  # the common case first: scalars cannot recurse
             line, column = _at(node)
+            if node.tag not in _SCALAR_TAGS:
+                _refuse_tag(node)
             return Value(node.value, line, column, node.tag)
+        if node.tag not in (_MAPPING_TAGS if isinstance(node, yaml.MappingNode) else _SEQUENCE_TAGS):
+            _refuse_tag(node)
         key = id(node)
         if key in self.done:
             return self.done[key]
