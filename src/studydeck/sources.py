@@ -214,7 +214,7 @@ def _read_meta(root: Value, shown: str) -> tuple[dict[str, Any], list[Problem]]:
                 problem(value, "'year' must be a whole number such as 2007")
             else:
                 meta[key] = year
-    if "title" not in meta:
+    if "title" not in root.data:
         problems.append(Problem(shown, 2, 1, "the front matter needs a 'title:' (one line of text)"))
     return meta, problems
 

@@ -72,10 +72,16 @@ class Value:
         node = yaml.ScalarNode(self.tag, self.data)
         try:
             return SafeConstructor().construct_object(node)
-        except Exception as e:
-            reason = getattr(e, "problem", None) or str(e).splitlines()[0]
-            raise YamlSyntaxError(f"cannot read the value {_short(self.data)!r}: {reason}", self.line,
+        except Exception as e:  # PyYAML raises many kinds: KeyError for `!!bool maybe`, ValueError for a date
+            what = _AS.get(self.tag.rpartition(":")[2], "a value")
+            reason = getattr(e, "problem", None) or (str(e).splitlines() or [""])[0]
+            detail = f" ({reason})" if reason and not isinstance(e, KeyError) and self.data not in reason else ""
+            raise YamlSyntaxError(f"cannot read {_short(self.data)!r} as {what}{detail}", self.line,
                                   self.column) from e
+
+
+_AS = {"bool": "true or false", "int": "a whole number", "float": "a number", "timestamp": "a date",
+       "binary": "base64 data", "null": "null"}
 
 
 class YamlSyntaxError(Exception):
