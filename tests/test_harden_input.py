@@ -353,3 +353,18 @@ def test_a_check_of_a_pipe_in_sources_does_not_hang_in_a_fresh_process(bank: Pat
                             text=True, timeout=60)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "pipe.md:1:1: error: is not a regular file" in result.stdout
+
+
+def test_built_in_templates_compiled_for_a_sandbox_still_build_a_bank_without_overrides(
+        bank: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # One process builds a bank with its own templates (sandboxed), then one without: both must work.
+    (bank / "templates").mkdir()
+    (bank / "templates" / "key.html.jinja").write_text('{% extends "builtin/key.html.jinja" %}')
+    assert _run(capsys, "build", str(bank), "--format", "html,selftest")[0] == 0
+    plain = tmp_path / "plain"
+    shutil.copytree(bank, plain)
+    shutil.rmtree(plain / "templates")
+    shutil.rmtree(plain / "decks")
+    _edit(plain, "deck_id: 1734000000001", "deck_id: 1734000000002")
+    status, text = _run(capsys, "build", str(plain), "--format", "html,selftest")
+    assert status == 0, text

@@ -38,6 +38,9 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 
 
 _COMPILED = _CompiledTemplates()
+# Sandboxed code differs from plain code for one template source (calls and operators go through the sandbox):
+# each kind of environment keeps its own.
+_COMPILED_SANDBOXED = _CompiledTemplates()
 
 
 def environment(templates: Path | None) -> jinja2.Environment:
@@ -62,7 +65,7 @@ def environment(templates: Path | None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=_COMPILED,
+        bytecode_cache=_COMPILED_SANDBOXED if own else _COMPILED,
     )
     env.filters.update(md=inline, plain=plain, quote=quote, css_string=css_string)
     env.tests["block"] = is_block_html
