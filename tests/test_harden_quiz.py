@@ -512,7 +512,7 @@ def test_inert_escapes_what_a_terminal_obeys_and_keeps_the_rest() -> None:
         "\\u202a\\u202b\\u202c\\u202d\\u202e\\u2066\\u2067\\u2068\\u2069")
     assert inert("\udcff") == "\\udcff"  # a file name that was not UTF-8
     kept = "tab\tnew\nline é 漢字 ₂ 🙂 \ufffd \u200f \u00ad «»"
-    assert inert(kept) == kept and inert("a\nb", newlines=False) == "a\\x0ab"
+    assert inert(kept) == kept and inert("a\nb", newlines=False) == "a\\nb"
     assert inert(inert("\x1b[2J\u202e")) == inert("\x1b[2J\u202e")
 
 
@@ -541,23 +541,30 @@ def hostile(bank: Path) -> None:
 
 def test_every_command_prints_bank_text_inert(bank: Path, progress: Path, tmp_path: Path) -> None:
     hostile(bank)
-    assert "ok: 7 questions" in inside("check", bank).stdout
-    assert inside("stats", bank).returncode == 0
-    built = inside("build", bank, "--format", "html")
-    assert built.returncode == 0
-    run = quiz(bank, progress, "--new", "9", stdin=b"\n1\n" + b"\n" * 40)
-    assert "The Tides\\x1b]52;c;aGk=\\x07\\u202e" in run.stdout
-    assert "\\u2066How\\u2069 many\\x85 tidal\\x00 bulges?" in run.stdout
-    assert "“The ocean \\x1b]52;c;eA==\\x07on that side”" in run.stdout
-    assert "How the Moon\\x1b]0;x\\x07 Makes the Tides" in run.stdout
-    # a problem quotes bank text: the closest match of a passage that is not found, an id
-    questions = bank / "questions.yaml"
-    questions.write_text(questions.read_text(encoding="utf-8").replace("on that side", "on this side").replace(
-        "id: spring-when", 'id: "spring\\e]0;x\\awhen"'), encoding="utf-8")
-    for command in ("check", "build", "quiz", "stats"):
-        run = inside(command, bank)  # `inside` asserts that nothing the terminal obeys is printed
+    # `check` refuses control characters in a bank, quoting them at their lines as escapes
+    refused = inside("check", bank)  # `inside` asserts that nothing the terminal obeys is printed
+    assert refused.returncode == 1 and "remove it" in refused.stdout
+    for command in ("build", "quiz", "stats"):
+        run = inside(command, bank)
         assert run.returncode == 1 or command == "stats"
-    assert 'closest match: "The ocean \\x1b]52;c;eA==\\x07on that side"' in inside("check", bank).stdout
+    # text that `check` lets through but a terminal would obey (direction controls) reaches it escaped
+    other = tmp_path / "bidi"
+    assert main(["init", str(other)]) == 0
+    questions = other / "questions.yaml"
+    questions.write_text(questions.read_text(encoding="utf-8").replace('title: "The Tides"', 'title: "The Tides\\u202e"').replace(
+        "question: How many tidal bulges does the Moon raise at the same time?",
+        'question: "\\u2066How\\u2069 many tidal bulges?"'), encoding="utf-8")
+    assert "ok: 7 questions" in inside("check", other).stdout
+    assert inside("stats", other).returncode == 0
+    assert inside("build", other, "--format", "html").returncode == 0
+    run = quiz(other, progress, "--new", "9", stdin=b"\n1\n" + b"\n" * 40)
+    assert "The Tides\\u202e" in run.stdout and "\\u2066How\\u2069 many tidal bulges?" in run.stdout
+    # a problem quotes bank text: an id, the closest match of a passage that is not found
+    questions.write_text(questions.read_text(encoding="utf-8").replace(
+        "id: spring-when", 'id: "spring\\u202ewhen"'), encoding="utf-8")
+    for command in ("check", "build", "quiz"):
+        assert inside(command, other).returncode == 1
+    assert "spring\\u202ewhen" in inside("check", other).stdout
     new_bank = tmp_path / "new\x1b]0;x\x07bank"
     assert "created" in inside("init", new_bank).stdout
 

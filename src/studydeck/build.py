@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import check, notetimes, paused_gc
-from .errors import InputError
+from .errors import BuildError, InputError
 from .select import Selection
 from .write import output_lock, write_all
 
@@ -74,13 +74,19 @@ def _build(project: Path, options: BuildOptions, progress: Progress) -> BuildRes
         raise InputError(list(report.problems))
     bank = report.bank
     out = options.out or project / "decks"
+    previous = _previous(out / anki.state_file(bank)) if "anki" in options.formats else None
+    damage = anki.state_problem(previous) if previous is not None else None
+    if damage is not None:
+        raise BuildError(f"{out / anki.state_file(bank)} {damage}. It keeps the times Anki needs to update "
+                         "learners' notes: restore it from version control (git checkout -- <file>), or delete "
+                         "it (every note is then sent to Anki as updated). Nothing was written")
     record, record_notice = notetimes.read(bank.deck_id) if "anki" in options.formats else (None, None)
     progress(f"rendering the text of {len(bank.questions)} questions")
     fields = html_fields(bank)
     render_options = RenderOptions(
         templates=project / "templates", paper=options.paper, group_by=options.group_by,
         selection=options.selection, versions=options.versions, pdf=options.pdf,
-        anki_state=_previous(out / anki.state_file(bank)), anki_record=record,
+        anki_state=previous, anki_record=record,
         now=int(time.time()) if options.now is None else options.now,
         lms_formats=tuple(f for f in options.formats if f in LMS_FORMATS),
     )

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# Anki keeps a card's number in 16 bits: c65536 imports as a card that shows "No cloze found", beyond it the
+# whole package is refused (checked with Anki 26's importer).
+MAX_NUMBER = 65535
 DELETION = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 
 
@@ -35,6 +38,9 @@ def syntax_problems(text: str) -> list[str]:
     problems = []
     if any(d.number == 0 for d in found):
         problems.append("cloze numbers start at c1, not c0")
+    if any(d.number > MAX_NUMBER for d in found):
+        problems.append(f"cloze numbers go up to c{MAX_NUMBER} (Anki refuses a deck with more); number the "
+                        "deletions c1, c2, ...")
     if any(not d.text.strip() for d in found):
         problems.append("a cloze deletion hides nothing: write {{c1::words}}")
     rest = DELETION.sub("", text)

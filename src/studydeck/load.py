@@ -14,10 +14,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import media
+from . import characters, media
 from .errors import Problem, ProjectError, Severity
 from .ground import SourceIndex
 from .model import Bank, Choice, Embed, Kind, Location, Question, Source
+from .overrides import TEMPLATES_DIR, template_problems
 from .render.text import embedded
 from .sources import load_sources
 from .yamltree import BOOL, INT, NULL, Value, YamlSyntaxError, parse
@@ -40,7 +41,11 @@ _TEXT_KEYS = ("question", "text", "answer", "explanation", "choices", "accept")
 _MAY_EMBED = re.compile(r"!\[|\$|\\[(\[]")
 # Top-level keys that hold only anchors for questions to merge (`<<: *base`), as in Docker Compose files.
 _EXTENSION = re.compile(r"^(x-|\.)")
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")  # always fullmatch: `$` would let a final newline in
+# Ids and names become parts of file names (ext4 allows 255 bytes) and identifiers: "short" has a limit.
+MAX_NAME_LENGTH = 100
+# A bank of 100,000 questions is about 35 MB; a file beyond this is refused before it is read into memory.
+MAX_QUESTIONS_BYTES = 256 << 20
 # The deck_id the README shows: a bank that copied it would share its deck and notes with every other that did.
 EXAMPLE_DECK_ID = 1234567890123
 
@@ -65,14 +70,15 @@ class Loaded:
 def load_project(project: Path) -> Loaded:
     """Read a project directory; raises ProjectError only when it is no project at all."""
     questions_path = project / QUESTIONS_FILE
-    if not questions_path.is_file():
-        raise ProjectError(f"{shown_path(project)}: no {QUESTIONS_FILE} here; run 'studydeck init' to start a bank")
     shown = shown_path(questions_path)
+    data = _read_questions(questions_path, shown_path(project))
     sources, problems = load_sources(project / SOURCES_DIR, shown_path(project / SOURCES_DIR))
+    problems += template_problems(project, shown_path(project / TEMPLATES_DIR))
     try:
-        text = questions_path.read_bytes().decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         return Loaded(None, (*problems, Problem(shown, 1, 1, f"not UTF-8 text ({e.reason}); save the file as UTF-8")))
+    text = text.removeprefix("\ufeff")  # a byte-order mark from a Windows editor is not part of the bank
     try:
         root = parse(text)
     except YamlSyntaxError as e:
@@ -82,6 +88,32 @@ def load_project(project: Path) -> Loaded:
     if bank is not None:
         bank = replace(bank, media=media.index(project))
     return Loaded(bank, (*problems, *reader.problems))
+
+
+def _read_questions(path: Path, project: str) -> bytes:
+    """questions.yaml's bytes; ProjectError when there is none, or when it is not a file that can be read
+    (a folder, a pipe that would block, a device that never ends, a file too large)."""
+    import stat
+
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise ProjectError(f"{shown_path(path)}: a link to nothing; point it at the bank or remove it") from None
+        raise ProjectError(f"{project}: no {QUESTIONS_FILE} here; run 'studydeck init' to start a bank") from None
+    except OSError as e:
+        raise ProjectError(f"{shown_path(path)}: cannot be read ({e.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ProjectError(f"{shown_path(path)}: not a regular file (a folder, a pipe or a device); the bank is a "
+                           "YAML text file")
+    if info.st_size > MAX_QUESTIONS_BYTES:
+        raise ProjectError(f"{shown_path(path)}: {info.st_size >> 20} MiB; studydeck reads banks of up to "
+                           f"{MAX_QUESTIONS_BYTES >> 20} MiB (100,000 questions take about 35)")
+    try:
+        with path.open("rb") as handle:
+            return handle.read(MAX_QUESTIONS_BYTES + 1)[:MAX_QUESTIONS_BYTES]
+    except OSError as e:
+        raise ProjectError(f"{shown_path(path)}: cannot be read ({e.strerror})") from None
 
 
 @dataclass
@@ -109,10 +141,18 @@ class _Reader:
         title = self.one_line(items.get("title"), "title", root) or ""
         deck_id = self.deck_id(items.get("deck_id"), root)
         name = self.text(items["name"], "name") if "name" in items else _slug(title) or _slug(default_name)
-        if name and not _NAME.match(name):
+        if "name" in items and name is not None and not name.strip():
+            self.problem(items["name"], "'name' is empty; it names the files `build` writes (or leave it out: "
+                         "the title gives one)")
+        elif name and not _NAME.fullmatch(name):
             self.problem(items["name"], "'name' is used for file names: letters, digits, '.', '_' and '-' only")
+        elif name and len(name) > MAX_NAME_LENGTH:
+            self.problem(items["name"], f"'name' is used for file names: at most {MAX_NAME_LENGTH} characters")
         description = self.text(items["description"], "description") if "description" in items else ""
         questions = self.questions(items.get("questions"), root)
+        if not questions and not self.problems:
+            self.problem(items.get("questions", root), "the bank has no questions yet: add some under "
+                         "'questions:' ('studydeck init' writes an example of every kind)")
         deck_id_at = items.get("deck_id", root)
         return Bank(name or "bank", title, description or "", deck_id, self.sources, tuple(questions),
                     location=Location(self.path, root.line, root.column),
@@ -236,8 +276,11 @@ class _Reader:
         if not qid.strip():
             self.problem(value, "'id' must be a short text such as 'abe-visit-2007'")
             return None
-        if not _NAME.match(qid):
+        if not _NAME.fullmatch(qid):
             self.problem(value, f"id {qid!r} may use only letters, digits, '.', '_' and '-'", qid)
+        elif len(qid) > MAX_NAME_LENGTH:
+            self.problem(value, f"id of {len(qid)} characters: an id is short (at most {MAX_NAME_LENGTH}), such "
+                         "as 'abe-visit-2007'", qid[:20] + "…")
         return self.unique(qid, (value.line, value.column))
 
     def unique(self, qid: str, at: tuple[int, int]) -> str:
@@ -281,10 +324,19 @@ class _Reader:
             self.problem(value, f"'{key}' must be text, not {'a mapping' if value.is_mapping else 'a list'}", qid)
             return None
         if value.tag == BOOL:
-            meaning = str(value.typed()).lower()
-            self.problem(value, f"'{key}' reads as the boolean {meaning}; put it in quotes: \"{value.data}\"", qid)
+            meaning = self.typed(value)
+            if meaning is not None:
+                self.problem(value, f"'{key}' reads as the boolean {str(meaning).lower()}; put it in quotes: "
+                             f"\"{value.data}\"", qid)
             return None
-        return "" if value.tag == NULL else str(value.data)
+        text = "" if value.tag == NULL else str(value.data)
+        bad = characters.first_forbidden(text)
+        if bad is not None:
+            last = value.line + text.count("\n") + 2
+            at = characters.locate(bad.group(), self.lines, value.line, last) or (value.line, value.column)
+            self.problem(at, f"'{key}' contains {characters.describe(bad.group())}; remove it", qid)
+            return None
+        return text
 
     def one_line(self, value: Value | None, key: str, parent: Value) -> str | None:
         """A text that names something on one line (a title): no line breaks, no Anki deck separator."""
@@ -363,7 +415,15 @@ class _FieldReader:
             written = value.data if value.is_scalar else "a list or mapping"
             self.fail(value, f"a true-false answer must be true or false (unquoted), not {written!r}")
             return None
-        return bool(value.typed())
+        return self._boolean(value)
+
+    def _boolean(self, value: Value) -> bool:
+        """A boolean scalar's value; a value YAML cannot build (`!!bool maybe`) is a problem, read as false."""
+        before = len(self.reader.problems)
+        built = self.reader.typed(value)
+        if len(self.reader.problems) > before:
+            self.broken = True
+        return bool(built)
 
     def flag(self, key: str, default: bool) -> bool:
         """An optional boolean key, such as `shuffle: false`."""
@@ -374,7 +434,7 @@ class _FieldReader:
             written = value.data if value.is_scalar else "a list or mapping"
             self.fail(value, f"'{key}' must be true or false (unquoted), not {written!r}")
             return default
-        return bool(value.typed())
+        return self._boolean(value)
 
     def choices(self) -> tuple[Choice, ...]:
         value = self.item.data.get("choices")
@@ -386,6 +446,9 @@ class _FieldReader:
             self.broken = True
             return ()
         texts = [o.strip() for o in options if o is not None]
+        for text, option in zip(texts, value.data):
+            if not text:
+                self.fail(option, "a choice is empty; write its text, or remove the line")
         answers = self._choice_answers(texts)
         return tuple(Choice(text, text in answers) for text in texts)
 
@@ -404,7 +467,7 @@ class _FieldReader:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", text.lower())[:MAX_NAME_LENGTH].strip("-")
 
 
 def _did_you_mean(word: str, candidates: list[str]) -> str:

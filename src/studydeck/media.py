@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import stat
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -20,6 +21,7 @@ IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
 AUDIO_TYPES = {".mp3": "audio/mpeg", ".ogg": "audio/ogg", ".oga": "audio/ogg", ".opus": "audio/ogg",
                ".wav": "audio/wav", ".m4a": "audio/mp4", ".flac": "audio/flac"}
 HUGE_BYTES = 5 * 1024 * 1024  # beyond this a file still works, but bloats every page that embeds it
+MAX_BYTES = 100 * 1024 * 1024  # beyond this a file is refused: every output would hold it in memory, base64 and all
 
 
 def normalise(src: str) -> str | None:
@@ -56,13 +58,23 @@ def index(project: Path) -> dict[str, MediaFile]:
         return {}
     bank = project.resolve()
     found: dict[str, MediaFile] = {}
-    for folder, _, files in os.walk(root):  # does not follow linked folders
-        for name in files:
+    for folder, folders, files in os.walk(root):  # does not follow linked folders
+        # A name may be a folder, a pipe, a socket, a device or a link to anything: `_entry` says which.
+        for name in files + folders:
             path = Path(folder) / name
-            key = path.relative_to(project).as_posix()
-            real = path.resolve()
-            if not real.is_relative_to(bank) or not real.is_file():
-                found[key] = MediaFile("", -1)
-            else:
-                found[key] = MediaFile(str(real), real.stat().st_size)
+            found[path.relative_to(project).as_posix()] = _entry(path, bank)
     return dict(sorted(found.items()))
+
+
+def _entry(path: Path, bank: Path) -> MediaFile:
+    """One name of media/: a regular file inside the bank, or why it will not be read."""
+    try:
+        real = path.resolve(strict=True)
+        info = real.stat()
+    except (OSError, RuntimeError):  # a broken link, a loop of links, no permission
+        return MediaFile("", -1, "a broken link")
+    if not real.is_relative_to(bank):
+        return MediaFile("", -1)
+    if not stat.S_ISREG(info.st_mode):
+        return MediaFile("", -1, "not a regular file (a folder, a pipe or a device)")
+    return MediaFile(str(real), info.st_size)

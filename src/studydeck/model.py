@@ -148,10 +148,12 @@ class Embed:
 @dataclass(frozen=True)
 class MediaFile:
     """A file of the bank's `media/` folder: its real path and size in bytes; a link that leads outside the
-    bank has no path and size -1 (it is never read)."""
+    bank has no path and size -1 (it is never read), and so has anything else that cannot be read as a file
+    (a folder, a pipe, a device, a broken link), `refused` then saying what it is."""
 
     path: str
     size: int
+    refused: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,13 +8,14 @@ from collections.abc import Callable, Iterator, Mapping
 from . import answers, cloze, mathml
 from .errors import Problem, Severity
 from .ground import SourceIndex, normalize
-from .media import HUGE_BYTES, MEDIA_DIR, is_audio, media_type, normalise
+from .media import HUGE_BYTES, MAX_BYTES, MEDIA_DIR, is_audio, media_type, normalise
 from .model import Bank, Embed, Kind, MediaFile, Question, Source
 from .render.text import plain
 
 Rule = Callable[[Mapping[str, Source], Question], Iterator[Problem]]
 
 SHORT_PASSAGE_WORDS = 4
+MAX_CHOICES = 26  # worksheets letter the choices A to Z
 LONG_TYPE_IN_WORDS = 6
 
 
@@ -85,6 +86,9 @@ def _choices(sources: Mapping[str, Source], question: Question) -> Iterator[Prob
         return
     if len(question.choices) < 2:
         yield _problem(question, "choices", "a choice question needs at least two choices")
+    elif len(question.choices) > MAX_CHOICES:
+        yield _problem(question, "choices", f"{len(question.choices)} choices: a choice question has at most "
+                       f"{MAX_CHOICES} (lettered A to Z on paper); split it into several questions")
     seen: set[str] = set()
     for choice in question.choices:
         folded = normalize(choice.text).lower()
@@ -148,9 +152,16 @@ def _media(files: Mapping[str, MediaFile], question: Question) -> Iterator[Probl
                       "(images: png, jpg, gif, webp, svg; sounds: mp3, ogg, opus, wav, m4a, flac)")
         elif path not in files:
             yield _at(question, embed, f"{path} not found{_did_you_mean(path, list(files))}")
+        elif files[path].refused:
+            yield _at(question, embed, f"{path} is {files[path].refused}; put the image or sound itself there")
         elif files[path].size < 0:
             yield _at(question, embed, f"{path} is a link to a file outside the bank; copy the file into "
                       f"{MEDIA_DIR}/")
+        elif files[path].size == 0:
+            yield _at(question, embed, f"{path} is empty (0 bytes)")
+        elif files[path].size > MAX_BYTES:
+            yield _at(question, embed, f"{path} is {files[path].size / 2**20:.0f} MB; studydeck takes media of up "
+                      f"to {MAX_BYTES // 2**20} MB (keep them under {HUGE_BYTES // 2**20} MB)")
         else:
             if not is_audio(path) and not embed.alt.strip():
                 yield _at(question, embed, f"the image {path} has no alt text; say what it shows, for readers "

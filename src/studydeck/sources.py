@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from . import characters
 from .errors import Problem, Severity
 from .ingest.reflow import missing_breaks
 from .model import Paragraph, Role, Source
@@ -25,15 +26,22 @@ from .yamltree import BOOL, INT, NULL, Value, YamlSyntaxError, parse
 _MARKER = re.compile(r"^\[(caption|byline|standfirst|note)\]\s*")
 _META_KEYS = {"title", "authors", "publication", "year", "url", "date", "retrieved"}
 _LONG_PARAGRAPH = 300  # words: longer text paragraphs have probably lost their breaks
-SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+SOURCE_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")  # always fullmatch: `$` would let a final newline in
+_MAX_ID_LENGTH = 100  # the id is part of file names and deck names
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def load_sources(folder: Path, shown: str) -> tuple[dict[str, Source], list[Problem]]:
     """Every `*.md` in `folder`, keyed by file stem (the source id), with the problems found."""
     sources: dict[str, Source] = {}
     problems: list[Problem] = []
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
-        name = f"{shown}/{path.name}"
+    if not folder.is_dir():
+        if folder.exists() or folder.is_symlink():
+            problems.append(Problem(shown, 1, 1, "is not a folder: sources/ holds the bank's documents, one "
+                                    "Markdown file each"))
+        return sources, problems
+    for path in sorted(folder.glob("*.md")):
+        name = f"{shown}/{_printable(path.name)}"
         data, problem = _read_regular(path, name)
         source, found = read_source(path, name, data) if data is not None else (None, [problem])
         problems += [p for p in found if p is not None]
@@ -43,12 +51,30 @@ def load_sources(folder: Path, shown: str) -> tuple[dict[str, Source], list[Prob
 
 
 def _not_sources(folder: Path, shown: str) -> list[Problem]:
-    """A warning for each file in sources/ that is not read because it is not `*.md`."""
-    return [Problem(f"{shown}/{path.name}", 1, 1, f"not read: sources are '.md' files; rename it to "
-                    f"'{path.stem}.md' if it is already in studydeck's source format, or run "
-                    f"'studydeck source add {shown}/{path.name}' to make one from it", Severity.WARNING)
-            for path in sorted(folder.iterdir())
-            if path.suffix != ".md" and path.is_file() and not path.name.startswith(".")] if folder.is_dir() else []
+    """A warning for each entry of sources/ that is not read because it is not `*.md`, saying why."""
+    problems = []
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as e:
+        return [Problem(shown, 1, 1, f"cannot be listed ({e.strerror})")]
+    for path in entries:
+        if path.suffix == ".md" or path.name.startswith("."):
+            continue
+        name = f"{shown}/{_printable(path.name)}"
+        if path.is_dir():
+            why = "a folder: only the '.md' files directly in sources/ are sources"
+        elif not path.is_file():
+            why = "not a regular file (a pipe, a device, a socket or a broken link)"
+        else:
+            why = (f"sources are '.md' files; rename it to '{_printable(path.stem)}.md' if it is already in "
+                   f"studydeck's source format, or run 'studydeck source add {name}' to make one from it")
+        problems.append(Problem(name, 1, 1, f"not read: {why}", Severity.WARNING))
+    return problems
+
+
+def _printable(name: str) -> str:
+    """A file name as a message shows it: control characters escaped, so a message stays one line."""
+    return characters.FORBIDDEN.sub(lambda m: f"\\x{ord(m.group()):02x}", name)
 
 
 # A source is an article: far below this. A larger file is refused rather than read whole into memory.
@@ -79,10 +105,16 @@ def read_source(path: Path, shown: str, data: bytes) -> tuple[Source | None, lis
         text = data.decode("utf-8-sig")  # a byte-order mark from a Windows editor is not part of the text
     except UnicodeDecodeError as e:
         return None, [Problem(shown, 1, 1, f"not UTF-8 text ({e.reason}); save the file as UTF-8")]
-    lines = text.splitlines()
+    # Lines end as editors count them (not at the form feeds and separators `splitlines` also breaks at).
+    lines = _LINE_BREAK.split(text)
+    if lines and not lines[-1]:
+        lines.pop()
     meta, body_start, problems = _front_matter(lines, shown)
-    if not SOURCE_ID.match(path.stem):
+    if not SOURCE_ID.fullmatch(path.stem):
         problems.append(Problem(shown, 1, 1, "a source's file name is its id: use lower-case letters, digits and '-'"))
+    elif len(path.stem) > _MAX_ID_LENGTH:
+        problems.append(Problem(shown, 1, 1, f"a source's file name is its id: at most {_MAX_ID_LENGTH} characters"))
+    problems += _forbidden_characters(lines, shown)
     paragraphs = tuple(_paragraphs(lines, body_start))
     if not paragraphs:
         problems.append(Problem(shown, len(lines) or 1, 1, "the source has no text after its front matter"))
@@ -106,6 +138,19 @@ def read_source(path: Path, shown: str, data: bytes) -> tuple[Source | None, lis
         retrieved=meta.get("retrieved"),
     )
     return source, problems
+
+
+def _forbidden_characters(lines: list[str], shown: str, limit: int = 5) -> list[Problem]:
+    """An error for each of the first `limit` lines holding a character no output can carry (see `characters`)."""
+    problems = []
+    for number, line in enumerate(lines, start=1):
+        bad = characters.first_forbidden(line)
+        if bad is not None:
+            problems.append(Problem(shown, number, bad.start() + 1, f"contains {characters.describe(bad.group())}; "
+                                    "remove it"))
+            if len(problems) == limit:
+                break
+    return problems
 
 
 def _missing_breaks(lines: list[str], paragraphs: tuple[Paragraph, ...], shown: str) -> list[Problem]:
@@ -155,16 +200,21 @@ def _read_meta(root: Value, shown: str) -> tuple[dict[str, Any], list[Problem]]:
     for key, value in root.data.items():
         if key in ("title", "publication", "url", "date", "retrieved"):
             text = _one_line(value)
+            bad = characters.first_forbidden(text or "")
             if text is None:
                 problem(value, f"'{key}' must be one line of text")
+            elif bad is not None:
+                problem(value, f"'{key}' contains {characters.describe(bad.group())}; remove it")
             elif key == "title" and "::" in text:
                 problem(value, "'title' may not contain '::' (Anki reads it as a deck inside a deck)")
             elif text:
-                meta[key] = text
+                meta[key] = text  # dates as written: they are shown, never read
         elif key == "authors":
             names = [_one_line(v) for v in (value.data if value.is_sequence else [value])]
             if any(not n for n in names):
                 problem(value, "'authors' must be a name or a list of names, each one line of text")
+            elif any(characters.first_forbidden(n or "") for n in names):
+                problem(value, "'authors' contains a control or private-use character; remove it")
             else:
                 meta[key] = tuple(n for n in names if n)
         elif key == "year":
@@ -173,7 +223,7 @@ def _read_meta(root: Value, shown: str) -> tuple[dict[str, Any], list[Problem]]:
                 problem(value, "'year' must be a whole number such as 2007")
             else:
                 meta[key] = year
-    if "title" not in meta:
+    if "title" not in root.data:
         problems.append(Problem(shown, 2, 1, "the front matter needs a 'title:' (one line of text)"))
     return meta, problems
 

@@ -21,7 +21,8 @@ import click
 # (U+202A-U+202E) and isolates (U+2066-U+2069), and lone surrogates (a file name that is not UTF-8; they
 # cannot even be encoded for the terminal).
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_UNSAFE_OR_NEWLINE = re.compile(f"{_UNSAFE.pattern}|[\n]")
+_UNSAFE_OR_NEWLINE = re.compile(f"{_UNSAFE.pattern}|[\n\u2028\u2029]")
+_NAMED = {"\n": "\\n"}  # a line break in text that must stay on one line, as a programmer writes it
 
 # The longest reply read (in bytes; a terminal's own line editor stops at 4095). A longer line is skipped in
 # pieces of this size, so memory stays bounded whatever comes through a pipe.
@@ -35,6 +36,8 @@ def inert(text: str, newlines: bool = True) -> str:
 
 
 def _escape(match: re.Match[str]) -> str:
+    if match.group() in _NAMED:
+        return _NAMED[match.group()]
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 

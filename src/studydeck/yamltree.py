@@ -25,6 +25,14 @@ BOOL = "tag:yaml.org,2002:bool"
 INT = "tag:yaml.org,2002:int"
 NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
+_CORE = "tag:yaml.org,2002:"
+# The tags a bank's values may have, by kind of node: what YAML resolves plain values to, and the same written
+# out (`!!str 010`). Any other (`!!python/object`, `!!set`, `!foo`, `!!map` on a scalar) means something
+# studydeck does not read, so it is refused where it is written rather than silently read as text.
+_SCALAR_TAGS = {_CORE + name for name in ("str", "int", "float", "bool", "null", "timestamp", "binary", "merge",
+                                                      "value", "yaml")}
+_MAPPING_TAGS = {_CORE + "map"}
+_SEQUENCE_TAGS = {_CORE + "seq"}
 # Merge keys copy entries; a chain of merges could copy quadratically many. Far beyond any real bank.
 MAX_MERGED_ENTRIES = 1_000_000
 
@@ -64,10 +72,16 @@ class Value:
         node = yaml.ScalarNode(self.tag, self.data)
         try:
             return SafeConstructor().construct_object(node)
-        except Exception as e:
-            reason = getattr(e, "problem", None) or str(e).splitlines()[0]
-            raise YamlSyntaxError(f"cannot read the value {_short(self.data)!r}: {reason}", self.line,
+        except Exception as e:  # PyYAML raises many kinds: KeyError for `!!bool maybe`, ValueError for a date
+            what = _AS.get(self.tag.rpartition(":")[2], "a value")
+            reason = getattr(e, "problem", None) or (str(e).splitlines() or [""])[0]
+            detail = f" ({reason})" if reason and not isinstance(e, KeyError) and self.data not in reason else ""
+            raise YamlSyntaxError(f"cannot read {_short(self.data)!r} as {what}{detail}", self.line,
                                   self.column) from e
+
+
+_AS = {"bool": "true or false", "int": "a whole number", "float": "a number", "timestamp": "a date",
+       "binary": "base64 data", "null": "null"}
 
 
 class YamlSyntaxError(Exception):
@@ -82,6 +96,8 @@ def parse(text: str) -> Value | None:
     """Compose `text` into a tree of `Value`s, or None for an empty document."""
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except RecursionError as e:  # the pure-Python composer recurses once per level; libyaml stops at 1000
+        raise YamlSyntaxError("the document is nested too deeply", 1, 1) from e
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -113,6 +129,14 @@ def _at(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+def _refuse_tag(node: yaml.Node) -> None:
+    tag = node.tag.replace(_CORE, "!!")
+    what = "a text" if isinstance(node, yaml.ScalarNode) else "a mapping" if isinstance(node, yaml.MappingNode) \
+        else "a list"
+    raise YamlSyntaxError(f"the tag '{_short(tag)}' on {what} is not one studydeck reads; remove it (a value is "
+                          "text, a number, true or false, a list or a mapping)", *_at(node))
+
+
 class _Converter:
     """Turns nodes into `Value`s; each node is converted once, so an alias shares its anchor's value."""
 
@@ -124,7 +148,11 @@ class _Converter:
     def convert(self, node: yaml.Node) -> Value:
         if type(node) is yaml.ScalarNode:  # the common case first: scalars cannot recurse
             line, column = _at(node)
+            if node.tag not in _SCALAR_TAGS:
+                _refuse_tag(node)
             return Value(node.value, line, column, node.tag)
+        if node.tag not in (_MAPPING_TAGS if isinstance(node, yaml.MappingNode) else _SEQUENCE_TAGS):
+            _refuse_tag(node)
         key = id(node)
         if key in self.done:
             return self.done[key]

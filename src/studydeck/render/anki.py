@@ -24,6 +24,7 @@ import genanki
 from markupsafe import escape
 
 from .. import cloze
+from ..errors import TemplateError
 from ..model import Bank, Kind, Question, Source
 from . import anki_typein
 from .base import Output, Rendered, RenderOptions
@@ -112,13 +113,10 @@ class _State:
 
     @classmethod
     def read(cls, data: bytes | None) -> _State:
-        """The state a previous build wrote (empty for none, or one of another format)."""
-        try:
-            state = json.loads(data) if data is not None else None
-        except ValueError:
+        """The state a previous build wrote (empty for none, or one that `state_problem` finds wrong)."""
+        if data is None or state_problem(data) is not None:
             return cls()
-        if not isinstance(state, dict) or state.get("format") != STATE_FORMAT:
-            return cls()
+        state = json.loads(data)
         return cls(state.get("notes", {}), state.get("models", {}))
 
     def dump(self) -> bytes:
@@ -128,6 +126,36 @@ class _State:
 
         return (f'{{"format": {STATE_FORMAT},\n"models": {{\n{block(self.models)}\n}},\n'
                 f'"notes": {{\n{block(self.notes)}\n}}}}\n').encode()
+
+
+def state_problem(data: bytes) -> str | None:
+    """What is wrong with the contents of a `<bank>.anki.json`, or None when a build can use it.
+
+    A build that misread it would give notes wrong modification times, so that Anki keeps learners' old
+    copies: a damaged file (a bad merge, an edit by hand) is refused, not guessed at."""
+    try:
+        state = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        conflict = b"\n<<<<<<< " in b"\n" + data or b"\n>>>>>>> " in data
+        return "has a git merge conflict in it" if conflict else "is not valid JSON"
+    if not isinstance(state, dict):
+        return "is not a JSON object"
+    if state.get("format") != STATE_FORMAT:
+        return f"has format {state.get('format')!r}, not {STATE_FORMAT}: another version of studydeck wrote it"
+    for part, length in (("notes", 3), ("models", 2)):
+        entries = state.get(part, {})
+        if not isinstance(entries, dict):
+            return f"has '{part}' that is not a JSON object"
+        for key, entry in entries.items():
+            if not (isinstance(entry, list) and len(entry) >= length - (part == "notes") and
+                    isinstance(entry[0], str) and all(_whole(v) for v in entry[1:length])):
+                return f"has a damaged entry for {part[:-1]} {key!r}"
+    return None
+
+
+def _whole(value: object) -> bool:
+    """A modification time or a note type id: a non-negative whole number that fits Anki's 64-bit columns."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63
 
 
 def _json_list(values: list[Any]) -> str:
@@ -198,7 +226,10 @@ class _Templates:
 
     def read(self, name: str) -> str:
         path = next(f / name for f in self.folders if (f / name).is_file())
-        return path.read_text(encoding="utf-8")
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:  # `check` said so already, unless it changed since
+            raise TemplateError(f"{path}: cannot be read as UTF-8 text ({e}); nothing was written") from e
 
     def card(self, stem: str, side: str) -> str:
         html = self.read(f"{stem}.{side}.html").replace("<!--source-->", self.read("source.html"))
@@ -231,6 +262,7 @@ class _Note(NamedTuple):
 def _model(kind: Kind, templates: _Templates, clock: _Clock) -> _Model:
     cards = [{"name": name, "qfmt": templates.card(stem, "front"), "afmt": templates.card(stem, "back")}
              for name, stem in CARDS[kind]]
+    _check_cards(kind, cards)
     css = templates.read("card.css")
     digest = _digest([MODEL_NAMES[kind], FIELDS[kind], cards, css])
     return _Model(
@@ -242,6 +274,18 @@ def _model(kind: Kind, templates: _Templates, clock: _Clock) -> _Model:
         css=css,
         model_type=genanki.Model.CLOZE if kind is Kind.CLOZE else genanki.Model.FRONT_BACK,
     )
+
+
+def _check_cards(kind: Kind, cards: list[dict[str, str]]) -> None:
+    """Each card as assembled (its file, `source.html`, scripts) the way Anki reads it; TemplateError if not."""
+    from ..overrides import card_problems
+
+    for card in cards:
+        for side, key in (("front", "qfmt"), ("back", "afmt")):
+            found = card_problems(card[key], set(FIELDS[kind]), back=side == "back", cloze=kind is Kind.CLOZE)
+            if found:
+                raise TemplateError(f"the {side} of the Anki card '{card['name']}' of {MODEL_NAMES[kind]}, as "
+                                    f"assembled, line {found[0].line}: {found[0].message}; nothing was written")
 
 
 def _decks(bank: Bank, fields: Mapping[str, QuestionHtml], models: dict[Kind, _Model], clock: _Clock

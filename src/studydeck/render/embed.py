@@ -29,6 +29,7 @@ from pathlib import Path
 
 from markupsafe import escape
 
+from ..errors import BuildError
 from ..media import media_type
 from ..model import Bank, MediaFile
 from .fields import QuestionHtml
@@ -128,7 +129,10 @@ class _Finisher:
         entry = self.media.get(path)
         if entry is None or entry.size < 0 or media_type(path) is None:
             return None
-        data = Path(entry.path).read_bytes()
+        try:
+            data = Path(entry.path).read_bytes()
+        except OSError as e:  # changed since the check, or not readable by this user
+            raise BuildError(f"cannot read {path}: {e.strerror}; nothing was written") from e
         name = anki_name(path, data)
         self._read[path] = (name, data)
         if self.target == ANKI:

@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import jinja2
+import jinja2.sandbox
 from markupsafe import Markup
 
-from ..errors import TemplateError
+from ..errors import StudydeckError, TemplateError
 from .text import inline, plain, quote
 
 BUILTIN = Path(__file__).resolve().parent.parent / "templates"
@@ -38,6 +39,9 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 
 
 _COMPILED = _CompiledTemplates()
+# Sandboxed code differs from plain code for one template source (calls and operators go through the sandbox):
+# each kind of environment keeps its own.
+_COMPILED_SANDBOXED = _CompiledTemplates()
 
 
 def environment(templates: Path | None) -> jinja2.Environment:
@@ -47,21 +51,56 @@ def environment(templates: Path | None) -> jinja2.Environment:
     """
     builtin = jinja2.FileSystemLoader(BUILTIN)
     loaders: list[jinja2.BaseLoader] = []
-    if templates is not None and templates.is_dir():
+    own = templates is not None and templates.is_dir() and any(templates.iterdir())
+    if own:
+        assert templates is not None
         loaders.append(jinja2.FileSystemLoader(templates))
     loaders += [jinja2.PrefixLoader({"builtin": builtin}), builtin]
-    env = jinja2.Environment(
+    # A project's own templates come with a shared bank like its questions: they run sandboxed (no access to
+    # Python's internals, bounded ranges, repetition and powers), the built-in ones at full speed.
+    kind = _Sandboxed if own else jinja2.Environment
+    env = kind(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=_COMPILED,
+        bytecode_cache=_COMPILED_SANDBOXED if own else _COMPILED,
     )
     env.filters.update(md=inline, plain=plain, quote=quote, css_string=css_string)
     env.tests["block"] = is_block_html
     return env
+
+
+# What one template may produce, in characters: far beyond the largest page of the largest bank (a
+# worksheet of 100,000 questions is about 60 million), short of filling a disk or the memory.
+MAX_OUTPUT = 1 << 30
+# What one `*` or `**` in a project's template may make: a string or list this long, a number of this many bits.
+_MAX_PRODUCT = 10_000_000
+_MAX_BITS = 100_000
+
+
+class _Sandboxed(jinja2.sandbox.SandboxedEnvironment):
+    """Jinja's sandbox, with repetition (`"x" * n`, `[a] * n`) and powers kept to sizes a page can hold."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(left, int) and isinstance(right, int) and \
+                abs(left) > 1 and right * max(abs(left).bit_length(), 1) > _MAX_BITS:
+            raise jinja2.exceptions.SecurityError(f"{left} ** {right} is too large a number")
+        if operator == "*" and _repeated_size(left, right) > _MAX_PRODUCT:
+            raise jinja2.exceptions.SecurityError(f"repeating a text or list to over {_MAX_PRODUCT:,} items")
+        return super().call_binop(context, operator, left, right)
+
+
+def _repeated_size(left: Any, right: Any) -> int:
+    """The length `left * right` would have when it repeats a sequence (0 for arithmetic)."""
+    for sequence, times in ((left, right), (right, left)):
+        if isinstance(sequence, (str, list, tuple)) and isinstance(times, int):
+            return len(sequence) * times
+    return 0
 
 
 _BLOCK_TAG = re.compile(r"<(?:p|pre|div|ul|ol|blockquote|h[1-6]|hr|table)[\s>]")
@@ -115,13 +154,25 @@ def write(handle: BinaryIO, env: jinja2.Environment, name: str, context: Mapping
 
 
 def _pieces(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> Iterator[str]:
+    size = 0
     try:
         template = env.get_template(name)
         jinja_context = template.new_context(dict(context))
         try:
-            yield from template.root_render_func(jinja_context)
+            for piece in template.root_render_func(jinja_context):
+                size += len(piece)
+                if size > MAX_OUTPUT:
+                    raise TemplateError(f"{name}: the page grew beyond {MAX_OUTPUT >> 30} billion characters; "
+                                        "does a loop of the template never end?")
+                yield piece
+        except TemplateError:
+            raise
         except Exception:
             env.handle_exception()  # what Template.render does: tracebacks point at template lines
+    except TemplateError:
+        raise
+    except UnicodeDecodeError as e:
+        raise TemplateError(f"{name} (or a template it uses) is not UTF-8 text ({e.reason}); save it as UTF-8") from e
     except jinja2.TemplateSyntaxError as e:
         raise TemplateError(f"{e.filename or e.name}:{e.lineno}: template syntax error: {e.message}") from e
     except jinja2.TemplateNotFound as e:
@@ -130,6 +181,17 @@ def _pieces(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> I
         raise TemplateError(f"{_where(e)}: {e.message}") from e
     except jinja2.TemplateError as e:
         raise TemplateError(f"{_where(e)}: {e.message}") from e
+    except RecursionError as e:
+        raise TemplateError(f"{_where(e)}: a template includes, extends or calls itself without end") from e
+    except (StudydeckError, OSError):
+        raise
+    except Exception as e:  # an error of the template's own code: 1 // 0, calling a text, ...
+        raise TemplateError(f"{_where(e)}: {type(e).__name__}: {_first_line(e)}") from e
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0][:200] if text else "failed"
 
 
 def _where(error: Exception) -> str:
