@@ -54,7 +54,8 @@ def bench_size(size: int, root: Path, repeat: int) -> dict[str, Run]:
     """Each measurement `repeat` times, taking turns (so that the machine's slow spells fall on all of them
     alike); the fastest time of each (noise only ever adds time) and the highest peak memory."""
     bank = write_bank(root / f"bank-{size}", size)
-    env = dict(os.environ)
+    # A data folder of the run's own: the machine's record of bank folders and note times stays untouched.
+    env = {**os.environ, "XDG_DATA_HOME": str(root / "data")}
     studydeck = [sys.executable, "-m", "studydeck"]
     reference = [sys.executable, str(HERE / "reference.py"), str(bank), str(root / "ref.apkg")]
     floor = [sys.executable, str(HERE / "floor.py"), str(bank), str(root / "floor")]
