@@ -227,3 +227,13 @@ def test_an_original_with_a_yaml_error_still_holds_its_id(unit1: Path) -> None:
     with Path("unit1/questions.yaml").open("a") as f:
         f.write("  - id: [unclosed\n")
     assert not check("copy").passed(), "the original is being edited, not gone"
+
+
+def test_new_id_refuses_a_deck_id_given_twice(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bank = tmp_path / "twice"
+    bank.mkdir()
+    text = "title: x\ndeck_id: 5 # c\ndeck_id: 6\nquestions: []\n"
+    (bank / "questions.yaml").write_text(text)
+    assert main(["new-id", str(bank), "--yes"]) == 1
+    assert "questions.yaml:3: 'deck_id' is given twice; keep one, then run this again" in capsys.readouterr().err
+    assert (bank / "questions.yaml").read_text() == text

@@ -398,3 +398,16 @@ def test_a_hard_wrapped_paragraph_that_runs_several_together_gets_a_warning(tmp_
 def test_the_repository_s_own_bank_stays_free_of_warnings() -> None:
     report = check(REPO)
     assert report.passed(strict=True), [str(p) for p in report.problems]
+
+
+def test_a_document_too_large_for_a_source_is_refused_before_anything_is_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import studydeck.ingest.add as add
+    from studydeck.cli import main
+
+    monkeypatch.setattr(add, "MAX_SOURCE_BYTES", 4096)  # what `check` accepts, made small for the test
+    document = tmp_path / "long.txt"
+    document.write_text("\n\n".join(f"Paragraph {n} says something about the sea." for n in range(400)))
+    assert main(["source", "add", str(document), "--id", "long", str(tmp_path / "bank")]) == 1
+    assert "a source is one article, at most 0 MiB: split the document" in capsys.readouterr().err
+    assert not (tmp_path / "bank" / "sources" / "long.md").exists()

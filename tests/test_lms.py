@@ -523,3 +523,14 @@ def test_images_and_formulas_travel_inside_the_platform_files(tmp_path: Path) ->
     assert "data:image/png;base64," in moodle_xml and "&lt;math" in moodle_xml
     for name in package.namelist():
         ET.fromstring(package.read(name))  # every file still well-formed XML
+
+
+def test_pdf_without_a_printable_format_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from studydeck.cli import main
+
+    from .conftest import copy_case
+
+    project = copy_case("printable", tmp_path / "printable")
+    assert main(["build", str(project), "--format", "qti3", "--pdf"]) == 2
+    assert "--pdf prints the worksheets, keys and reading packet; add html or reading" in capsys.readouterr().err
+    assert not (project / "decks").exists()

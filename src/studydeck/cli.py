@@ -136,6 +136,10 @@ def build(project: Path, strict: bool, out: Path | None, paper: str, group_by: s
     from .errors import InputError
     from .select import Selection
 
+    if pdf and not {"html", "reading"} & set(formats):
+        raise click.BadParameter("--pdf prints the worksheets, keys and reading packet; add html or reading to "
+                                 "--format", param_hint="--pdf")
+
     selection = Selection(sources, tags, tuple(Kind(k) for k in kinds), sample, seed)
     fixed = _fixed_time()
     options = BuildOptions(out=out, strict=strict, paper=paper, group_by=group_by, selection=selection,

@@ -81,6 +81,10 @@ def with_deck_id(text: str, deck_id: int, shown: str = QUESTIONS_FILE) -> str:
     bom = _BOM if text.startswith(_BOM) else ""
     body = text[len(bom):]
     root = _root(body, shown)
+    written = [k for k, _ in root.value if isinstance(k, yaml.ScalarNode) and k.value == "deck_id"]
+    if len(written) > 1:
+        raise ProjectError(f"{shown}:{written[1].start_mark.line + 1}: 'deck_id' is given twice; keep one, then "
+                           "run this again")
     for key, value in root.value:
         if isinstance(key, yaml.ScalarNode) and key.value == "deck_id":
             between = body[key.end_mark.index:value.start_mark.index]

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import StudydeckError
-from ..sources import SOURCE_ID
+from ..sources import MAX_SOURCE_BYTES, SOURCE_ID
 from . import Ingested, ingest
 
 FETCH_TIMEOUT = 20.0  # seconds without an answer before a fetch gives up
@@ -63,14 +63,19 @@ def add_source(target: str, project: Path, *, source_id: str | None = None, stdi
     elif target == "-":
         if stdin is None:
             raise StudydeckError("standard input is not available")
-        result = ingest(stdin.read(), "standard input", source_id=source_id)
+        result = ingest(_bounded(stdin.read(MAX_INPUT_BYTES + 1), "standard input"), "standard input",
+                        source_id=source_id)
     else:
-        path = Path(target)
         try:
-            data = path.read_bytes()
+            with Path(target).open("rb") as handle:
+                data = _bounded(handle.read(MAX_INPUT_BYTES + 1), target)
         except OSError as e:
             raise StudydeckError(f"{target}: cannot read ({e.strerror})") from e
         result = ingest(data, target, source_id=source_id)
+    size = len(result.text.encode("utf-8"))
+    if size > MAX_SOURCE_BYTES:  # `check` would refuse the file: never write it
+        raise StudydeckError(f"{target}: its text is {size >> 20} MiB; a source is one article, at most "
+                             f"{MAX_SOURCE_BYTES >> 20} MiB: split the document and add each part; nothing was written")
     destination = project / "sources" / f"{result.id}.md"
     _refuse_existing(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
@@ -80,6 +85,17 @@ def add_source(target: str, project: Path, *, source_id: str | None = None, stdi
     except FileExistsError as e:
         raise _exists(destination) from e
     return destination, result
+
+
+# A document to read: far above any article with its pictures, far below what would exhaust memory.
+MAX_INPUT_BYTES = 64 << 20
+
+
+def _bounded(data: bytes, name: str) -> bytes:
+    if len(data) > MAX_INPUT_BYTES:
+        raise StudydeckError(f"{name}: over {MAX_INPUT_BYTES >> 20} MiB; a source is one article: split the "
+                             "document and add each part; nothing was written")
+    return data
 
 
 def _refuse_existing(path: Path) -> None:
