@@ -304,9 +304,9 @@ class _Reader:
 
     def unknown_keys(self, item: Value, allowed: set[str], qid: str | None, what: str,
                      extensions: bool = False) -> None:
-        for key, line, column in item.duplicate_keys:
+        for key, line, column in item.keys_twice:
             self.problem((line, column), f"key '{key}' is given twice; the second would silently win", qid)
-        for key, position in item.key_positions.items():
+        for key, position in item.keys_at.items():
             if key in allowed or (extensions and _EXTENSION.match(key)):
                 continue
             owners = [k.value for k, keys in _KEYS.items() if key in keys]

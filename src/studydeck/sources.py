@@ -193,7 +193,7 @@ def _read_meta(root: Value, shown: str) -> tuple[dict[str, Any], list[Problem]]:
     def problem(value: Value, message: str) -> None:
         problems.append(Problem(shown, value.line, value.column, message))
 
-    for key, (line, column) in root.key_positions.items():
+    for key, (line, column) in root.keys_at.items():
         if key not in _META_KEYS:
             problems.append(Problem(shown, line, column,
                                     f"unknown front-matter key '{key}' (known: {', '.join(sorted(_META_KEYS))})"))

@@ -9,7 +9,7 @@ loader; an alias reuses its anchor's value, so no document can expand.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -46,8 +46,20 @@ class Value:
     line: int
     column: int
     tag: str = STR
-    key_positions: dict[str, tuple[int, int]] = field(default_factory=dict)
-    duplicate_keys: list[tuple[str, int, int]] = field(default_factory=list)
+    # A mapping's keys: where each is written, and those written twice. None for a scalar or a list: a bank of
+    # 100k questions has millions of scalars, and an empty dict and list each would cost hundreds of megabytes.
+    key_positions: dict[str, tuple[int, int]] | None = None
+    duplicate_keys: list[tuple[str, int, int]] | None = None
+
+    @property
+    def keys_at(self) -> dict[str, tuple[int, int]]:
+        """Where each key of a mapping is written (empty for a scalar or a list)."""
+        return self.key_positions or {}
+
+    @property
+    def keys_twice(self) -> list[tuple[str, int, int]]:
+        """The keys of a mapping written more than once, with where (empty for a scalar or a list)."""
+        return self.duplicate_keys or []
 
     @property
     def is_mapping(self) -> bool:
@@ -93,10 +105,15 @@ class YamlSyntaxError(Exception):
 
 
 def parse(text: str) -> Value | None:
-    """Compose `text` into a tree of `Value`s, or None for an empty document."""
+    """Compose `text` into a tree of `Value`s, or None for an empty document.
+
+    Built straight from the parser's events, never through PyYAML's own tree of nodes: for a large bank
+    that tree (two marks a node) would take several times the room of the text.
+    """
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
-    except RecursionError as e:  # the pure-Python composer recurses once per level; libyaml stops at 1000
+        return _Composer(loader).document()
+    except RecursionError as e:  # the pure-Python parser recurses once per level; libyaml stops at 1000
         raise YamlSyntaxError("the document is nested too deeply", 1, 1) from e
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
@@ -104,12 +121,8 @@ def parse(text: str) -> Value | None:
         raise YamlSyntaxError(_describe(e), line, column) from e
     except yaml.YAMLError as e:
         raise YamlSyntaxError(f"YAML error: {e}", 1, 1) from e
-    if node is None:
-        return None
-    try:
-        return _Converter().convert(node)
-    except RecursionError as e:
-        raise YamlSyntaxError("the document is nested too deeply", 1, 1) from e
+    finally:
+        loader.dispose()
 
 
 def _describe(e: yaml.MarkedYAMLError) -> str:
@@ -125,80 +138,125 @@ def _short(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _at(node: yaml.Node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+def _at(event: yaml.Event) -> tuple[int, int]:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
-def _refuse_tag(node: yaml.Node) -> None:
-    tag = node.tag.replace(_CORE, "!!")
-    what = "a text" if isinstance(node, yaml.ScalarNode) else "a mapping" if isinstance(node, yaml.MappingNode) \
-        else "a list"
-    raise YamlSyntaxError(f"the tag '{_short(tag)}' on {what} is not one studydeck reads; remove it (a value is "
-                          "text, a number, true or false, a list or a mapping)", *_at(node))
+def _refuse_tag(tag: str, kind: str, at: tuple[int, int]) -> None:
+    shown = tag.replace(_CORE, "!!")
+    raise YamlSyntaxError(f"the tag '{_short(shown)}' on {kind} is not one studydeck reads; remove it (a value is "
+                          "text, a number, true or false, a list or a mapping)", *at)
 
 
-class _Converter:
-    """Turns nodes into `Value`s; each node is converted once, so an alias shares its anchor's value."""
+class _Composer:
+    """What PyYAML's composer does, from the same events, into `Value`s: tags resolved the same way, an alias
+    sharing its anchor's value (so no document can expand), merge keys applied as the safe loader applies them."""
 
-    def __init__(self) -> None:
-        self.done: dict[int, Value] = {}
-        self.active: set[int] = set()
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+        self.anchors: dict[str, Value] = {}
+        self.building: set[str] = set()
         self.merged = 0
 
-    def convert(self, node: yaml.Node) -> Value:
-        if type(node) is yaml.ScalarNode:  # the common case first: scalars cannot recurse
-            line, column = _at(node)
-            if node.tag not in _SCALAR_TAGS:
-                _refuse_tag(node)
-            return Value(node.value, line, column, node.tag)
-        if node.tag not in (_MAPPING_TAGS if isinstance(node, yaml.MappingNode) else _SEQUENCE_TAGS):
-            _refuse_tag(node)
-        key = id(node)
-        if key in self.done:
-            return self.done[key]
-        line, column = _at(node)
-        if key in self.active:
-            raise YamlSyntaxError("an alias refers to the value that contains it", line, column)
-        self.active.add(key)
-        if isinstance(node, yaml.MappingNode):
-            value = self._mapping(node, line, column)
+    def document(self) -> Value | None:
+        self.loader.get_event()  # the stream's start
+        if self.loader.check_event(yaml.StreamEndEvent):
+            return None
+        self.loader.get_event()  # the document's start
+        root = self.value()
+        self.loader.get_event()  # the document's end
+        if not self.loader.check_event(yaml.StreamEndEvent):
+            event = self.loader.get_event()
+            raise YamlSyntaxError("YAML syntax error: expected a single document in the stream, but found another "
+                                  "document", *_at(event))
+        return root
+
+    def value(self) -> Value:
+        event = self.loader.get_event()
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor in self.building:
+                raise YamlSyntaxError("an alias refers to the value that contains it", *_at(event))
+            if event.anchor not in self.anchors:
+                raise YamlSyntaxError(f"YAML syntax error: found undefined alias '{_short(event.anchor or '')}'", *_at(event))
+            return self.anchors[event.anchor]
+        if isinstance(event, yaml.ScalarEvent):
+            return self._scalar(event)
+        anchor = event.anchor
+        if anchor is not None:
+            self.building.add(anchor)
+        if isinstance(event, yaml.MappingStartEvent):
+            built = self._mapping(event)
         else:
-            value = Value([self.convert(item) for item in node.value], line, column, node.tag)
-        self.active.discard(key)
-        self.done[key] = value
+            built = self._sequence(event)
+        if anchor is not None:
+            self.building.discard(anchor)
+            self.anchors[anchor] = built
+        return built
+
+    def _scalar(self, event: yaml.ScalarEvent) -> Value:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        at = _at(event)
+        if tag not in _SCALAR_TAGS:
+            _refuse_tag(tag, "a text", at)
+        value = Value(event.value, at[0], at[1], tag)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = value
         return value
 
-    def _mapping(self, node: yaml.MappingNode, line: int, column: int) -> Value:
-        value = Value({}, line, column, node.tag)
-        merges: list[yaml.Node] = []
-        for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
-                merges.append(value_node)
+    def _sequence(self, event: yaml.SequenceStartEvent) -> Value:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(yaml.SequenceNode, None, event.implicit)
+        at = _at(event)
+        if tag not in _SEQUENCE_TAGS:
+            _refuse_tag(tag, "a list", at)
+        items = []
+        while not self.loader.check_event(yaml.SequenceEndEvent):
+            items.append(self.value())
+        self.loader.get_event()
+        return Value(items, at[0], at[1], tag)
+
+    def _mapping(self, event: yaml.MappingStartEvent) -> Value:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(yaml.MappingNode, None, event.implicit)
+        at = _at(event)
+        if tag not in _MAPPING_TAGS:
+            _refuse_tag(tag, "a mapping", at)
+        positions: dict[str, tuple[int, int]] = {}
+        twice: list[tuple[str, int, int]] = []
+        value = Value({}, at[0], at[1], tag, positions, twice)
+        merges: list[Value] = []
+        while not self.loader.check_event(yaml.MappingEndEvent):
+            key = self.value()
+            if key.tag == _MERGE:
+                merges.append(self.value())
                 continue
-            key_line, key_column = _at(key_node)
-            if type(key_node) is not yaml.ScalarNode:
-                raise YamlSyntaxError("a key must be a plain word", key_line, key_column)
-            name = key_node.value
+            if not key.is_scalar:
+                raise YamlSyntaxError("a key must be a plain word", key.line, key.column)
+            name = key.data
             if name in value.data:
-                value.duplicate_keys.append((name, key_line, key_column))
-            value.data[name] = self.convert(value_node)
-            value.key_positions[name] = (key_line, key_column)
+                twice.append((name, key.line, key.column))
+            value.data[name] = self.value()
+            positions[name] = (key.line, key.column)
+        self.loader.get_event()
         for merged in merges:
-            self._merge(value, merged)
+            self._merge(value, positions, merged)
         return value
 
-    def _merge(self, value: Value, node: yaml.Node) -> None:
+    def _merge(self, value: Value, positions: dict[str, tuple[int, int]], merged: Value) -> None:
         """`<<: *base` or `<<: [*a, *b]`: keys written here win, then earlier sources over later ones."""
-        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
-        for source in sources:
-            if not isinstance(source, yaml.MappingNode):
+        for source in merged.data if merged.is_sequence else [merged]:
+            if not source.is_mapping:
                 raise YamlSyntaxError("'<<' merges a mapping (an alias such as *base) or a list of them",
-                                      *_at(source))
-            merged = self.convert(source)
-            self.merged += len(merged.data)
+                                      source.line, source.column)
+            self.merged += len(source.data)
             if self.merged > MAX_MERGED_ENTRIES:
-                raise YamlSyntaxError("merge keys ('<<') expand to too many entries", *_at(source))
-            for name, item in merged.data.items():
+                raise YamlSyntaxError("merge keys ('<<') expand to too many entries", source.line, source.column)
+            for name, item in source.data.items():
                 if name not in value.data:
                     value.data[name] = item
-                    value.key_positions[name] = merged.key_positions[name]
+                    positions[name] = source.keys_at[name]
