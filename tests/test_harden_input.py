@@ -368,3 +368,16 @@ def test_built_in_templates_compiled_for_a_sandbox_still_build_a_bank_without_ov
     _edit(plain, "deck_id: 1734000000001", "deck_id: 1734000000002")
     status, text = _run(capsys, "build", str(plain), "--format", "html,selftest")
     assert status == 0, text
+
+
+def test_a_misspelled_card_file_is_a_warning_not_silence(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bank = tmp_path / "bank"
+    assert main(["init", str(bank)]) == 0
+    (bank / "templates" / "anki").mkdir(parents=True, exist_ok=True)
+    (bank / "templates" / "anki" / "basic.frnt.html").write_text("{{Question}}")
+    capsys.readouterr()
+    assert main(["check", str(bank)]) == 0
+    assert main(["check", "--strict", str(bank)]) == 1
+    out = capsys.readouterr().out
+    assert "templates/anki/basic.frnt.html:1:1: warning: replaces no built-in card file, so it is not used" in out
+    assert "a misspelled name?" in out

@@ -62,7 +62,7 @@ BROKEN = """
 def test_check_reports_media_and_math_problems_at_their_lines(rich: Path, tmp_path: Path) -> None:
     _add(rich, BROKEN)
     (rich / "media" / "notes.txt").write_text("not an image")
-    (rich / "media" / "big.png").write_bytes(b"\x89PNG" + bytes(6 * 1024 * 1024))
+    (rich / "media" / "big.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(6 * 1024 * 1024))
     (tmp_path / "outside.png").write_bytes((MEDIA / "tide-chart.png").read_bytes())
     (rich / "media" / "link.png").symlink_to(tmp_path / "outside.png")
     problems = sorted((p.line, p.column, p.severity.value, p.message) for p in check(rich).problems
@@ -313,3 +313,16 @@ def test_builds_are_byte_identical(rich: Path, tmp_path: Path) -> None:
     with own_machine(tmp_path / f"data-{rich.name}"):
         build(rich, BuildOptions(now=1_900_000_000))
     assert [(rich / "decks" / n).read_bytes() for n in names] == [(other / "decks" / n).read_bytes() for n in names]
+
+
+def test_a_media_file_must_hold_what_its_name_says(tmp_path: Path) -> None:
+    project = copy_case("rich", tmp_path / "named")
+    chart = next(p for p in (project / "media").iterdir() if p.suffix == ".png")
+    chart.write_text("not a png")
+    sound = next(p for p in (project / "media").iterdir() if p.suffix == ".wav")
+    sound.write_bytes((MEDIA / "tide-chart.png").read_bytes())  # a picture named as a sound
+    messages = [p.message for p in check(project).errors]
+    assert f"media/{chart.name} does not hold what its name says (its bytes show no image or sound format " \
+           "studydeck knows); save it in the format its name says, or rename it" in messages
+    assert f"media/{sound.name} does not hold what its name says (its bytes show PNG); save it in the format its " \
+           "name says, or rename it" in messages

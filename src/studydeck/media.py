@@ -77,4 +77,29 @@ def _entry(path: Path, bank: Path) -> MediaFile:
         return MediaFile("", -1)
     if not stat.S_ISREG(info.st_mode):
         return MediaFile("", -1, "not a regular file (a folder, a pipe or a device)")
-    return MediaFile(str(real), info.st_size)
+    return MediaFile(str(real), info.st_size, content=sniff(real))
+
+
+# What the first bytes of each format are (the formats' own specifications): a file is what it holds,
+# whatever its name says.
+_MAGIC = (("png", 0, b"\x89PNG\r\n\x1a\n"), ("jpeg", 0, b"\xff\xd8\xff"), ("gif", 0, b"GIF8"),
+          ("webp", 8, b"WEBP"), ("wav", 8, b"WAVE"), ("ogg", 0, b"OggS"), ("flac", 0, b"fLaC"),
+          ("mp4", 4, b"ftyp"), ("mp3", 0, b"ID3"))
+# The format a file's name promises.
+EXPECTED = {"png": "png", "jpg": "jpeg", "jpeg": "jpeg", "gif": "gif", "webp": "webp", "svg": "svg", "wav": "wav",
+            "ogg": "ogg", "opus": "ogg", "flac": "flac", "m4a": "mp4", "mp3": "mp3"}
+
+
+def sniff(path: Path) -> str:
+    """The format a file's first bytes show, or "" (unreadable, or no format studydeck knows)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(512)
+    except OSError:
+        return ""
+    for name, at, magic in _MAGIC:
+        if head[at:at + len(magic)] == magic:
+            return name
+    if len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:
+        return "mp3"  # an MPEG audio frame without an ID3 tag
+    return "svg" if b"<svg" in head.lower() else ""

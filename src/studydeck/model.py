@@ -149,11 +149,13 @@ class Embed:
 class MediaFile:
     """A file of the bank's `media/` folder: its real path and size in bytes; a link that leads outside the
     bank has no path and size -1 (it is never read), and so has anything else that cannot be read as a file
-    (a folder, a pipe, a device, a broken link), `refused` then saying what it is."""
+    (a folder, a pipe, a device, a broken link), `refused` then saying what it is. `content` is the format its
+    first bytes show, whatever its name says."""
 
     path: str
     size: int
     refused: str = ""
+    content: str = ""  # the format its first bytes show ("png", "wav", ...), "" when none studydeck knows
 
 
 @dataclass(frozen=True, slots=True)

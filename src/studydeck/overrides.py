@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Problem
+from .errors import Problem, Severity
 
 TEMPLATES_DIR = "templates"
 # A template is a page's worth of markup; a larger file is refused before it is read into memory.
@@ -46,12 +46,26 @@ def template_problems(project: Path, shown: str) -> list[Problem]:
     problems: list[Problem] = []
     for path in _entries(folder):
         name = f"{shown}/{path.relative_to(folder).as_posix()}"
+        problems += _unknown_card_file(path.relative_to(folder).as_posix(), name)
         text, problem = _read(path, name)
         if problem is not None:
             problems.append(problem)
         elif text is not None:
             problems += _content_problems(path.relative_to(folder).as_posix(), text, name)
     return problems
+
+
+# The card templates and stylesheet a project may replace: Anki reads no other file, so another name there is
+# most likely a misspelling that would leave the built-in one in use without a word.
+_ANKI_FILES = frozenset(p.name for p in (Path(__file__).resolve().parent / "templates" / "anki").iterdir())
+
+
+def _unknown_card_file(relative: str, name: str) -> list[Problem]:
+    folder, _, file = relative.rpartition("/")
+    if folder != "anki" or file in _ANKI_FILES:
+        return []
+    return [Problem(name, 1, 1, f"replaces no built-in card file, so it is not used (known: "
+                    f"{', '.join(sorted(_ANKI_FILES))}); a misspelled name?", Severity.WARNING)]
 
 
 def _entries(folder: Path) -> Iterator[Path]:

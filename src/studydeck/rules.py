@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Mapping
 from . import answers, cloze, mathml
 from .errors import Problem, Severity
 from .ground import SourceIndex, normalize
-from .media import HUGE_BYTES, MAX_BYTES, MEDIA_DIR, is_audio, media_type, normalise
+from .media import EXPECTED, HUGE_BYTES, MAX_BYTES, MEDIA_DIR, is_audio, media_type, normalise
 from .model import Bank, Embed, Kind, MediaFile, Question, Source
 from .render.text import plain
 
@@ -162,6 +162,10 @@ def _media(files: Mapping[str, MediaFile], question: Question) -> Iterator[Probl
         elif files[path].size > MAX_BYTES:
             yield _at(question, embed, f"{path} is {files[path].size / 2**20:.0f} MB; studydeck takes media of up "
                       f"to {MAX_BYTES // 2**20} MB (keep them under {HUGE_BYTES // 2**20} MB)")
+        elif files[path].content != EXPECTED.get(path.rpartition(".")[2].lower()):
+            shown = files[path].content.upper() or "no image or sound format studydeck knows"
+            yield _at(question, embed, f"{path} does not hold what its name says (its bytes show "
+                      f"{shown}); save it in the format its name says, or rename it")
         else:
             if not is_audio(path) and not embed.alt.strip():
                 yield _at(question, embed, f"the image {path} has no alt text; say what it shows, for readers "
