@@ -195,24 +195,26 @@ class _Composer:
         return built
 
     def _scalar(self, event: yaml.ScalarEvent) -> Value:
-        tag = event.tag
-        if tag is None or tag == "!":
-            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
         at = _at(event)
-        if tag not in _SCALAR_TAGS:
-            _refuse_tag(tag, "a text", at)
+        tag = self._tag(event, yaml.ScalarNode, event.value, _SCALAR_TAGS, "a text")
         value = Value(event.value, at[0], at[1], tag)
         if event.anchor is not None:
             self.anchors[event.anchor] = value
         return value
 
-    def _sequence(self, event: yaml.SequenceStartEvent) -> Value:
-        tag = event.tag
+    def _tag(self, event: Any, kind: type[yaml.Node], text: str | None, allowed: set[str], what: str) -> str:
+        """The event's tag as PyYAML's composer resolves it; refused unless `allowed`."""
+        tag: str | None = event.tag
         if tag is None or tag == "!":
-            tag = self.loader.resolve(yaml.SequenceNode, None, event.implicit)
+            tag = self.loader.resolve(kind, text, event.implicit)
+        assert tag is not None
+        if tag not in allowed:
+            _refuse_tag(tag, what, _at(event))
+        return tag
+
+    def _sequence(self, event: yaml.SequenceStartEvent) -> Value:
         at = _at(event)
-        if tag not in _SEQUENCE_TAGS:
-            _refuse_tag(tag, "a list", at)
+        tag = self._tag(event, yaml.SequenceNode, None, _SEQUENCE_TAGS, "a list")
         items = []
         while not self.loader.check_event(yaml.SequenceEndEvent):
             items.append(self.value())
@@ -220,12 +222,8 @@ class _Composer:
         return Value(items, at[0], at[1], tag)
 
     def _mapping(self, event: yaml.MappingStartEvent) -> Value:
-        tag = event.tag
-        if tag is None or tag == "!":
-            tag = self.loader.resolve(yaml.MappingNode, None, event.implicit)
         at = _at(event)
-        if tag not in _MAPPING_TAGS:
-            _refuse_tag(tag, "a mapping", at)
+        tag = self._tag(event, yaml.MappingNode, None, _MAPPING_TAGS, "a mapping")
         positions: dict[str, tuple[int, int]] = {}
         twice: list[tuple[str, int, int]] = []
         value = Value({}, at[0], at[1], tag, positions, twice)
