@@ -151,62 +151,85 @@ def _refuse_tag(tag: str, kind: str, at: tuple[int, int]) -> None:
 
 class _Composer:
     """What PyYAML's composer does, from the same events, into `Value`s: tags resolved the same way, an alias
-    sharing its anchor's value (so no document can expand), merge keys applied as the safe loader applies them."""
+    sharing its anchor's value (so no document can expand), merge keys applied as the safe loader applies them.
+
+    Each event is fetched once and handed down (a bank has hundreds of thousands of them), and a plain scalar's
+    tag comes from the loader's own table of implicit resolvers, read once."""
 
     def __init__(self, loader: Any) -> None:
         self.loader = loader
+        self.next_event = loader.get_event
         self.anchors: dict[str, Value] = {}
         self.building: set[str] = set()
         self.merged = 0
+        resolvers = loader.yaml_implicit_resolvers
+        self.plain_resolvers: dict[str, list[tuple[str, Any]]] = {
+            first: list(found) + list(resolvers.get(None, [])) for first, found in resolvers.items() if first}
+        self.empty_resolvers = list(resolvers.get("", [])) + list(resolvers.get(None, []))
+        self.other_resolvers = list(resolvers.get(None, []))
 
     def document(self) -> Value | None:
-        self.loader.get_event()  # the stream's start
+        self.next_event()  # the stream's start
         if self.loader.check_event(yaml.StreamEndEvent):
             return None
-        self.loader.get_event()  # the document's start
-        root = self.value()
-        self.loader.get_event()  # the document's end
+        self.next_event()  # the document's start
+        root = self.value(self.next_event())
+        self.next_event()  # the document's end
         if not self.loader.check_event(yaml.StreamEndEvent):
-            event = self.loader.get_event()
+            event = self.next_event()
             raise YamlSyntaxError("YAML syntax error: expected a single document in the stream, but found another "
                                   "document", *_at(event))
         return root
 
-    def value(self) -> Value:
-        event = self.loader.get_event()
-        if isinstance(event, yaml.AliasEvent):
-            if event.anchor in self.building:
-                raise YamlSyntaxError("an alias refers to the value that contains it", *_at(event))
-            if event.anchor not in self.anchors:
-                raise YamlSyntaxError(f"YAML syntax error: found undefined alias '{_short(event.anchor or '')}'", *_at(event))
-            return self.anchors[event.anchor]
-        if isinstance(event, yaml.ScalarEvent):
+    def value(self, event: Any) -> Value:
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
             return self._scalar(event)
+        if kind is yaml.AliasEvent:
+            return self._alias(event)
         anchor = event.anchor
         if anchor is not None:
             self.building.add(anchor)
-        if isinstance(event, yaml.MappingStartEvent):
-            built = self._mapping(event)
-        else:
-            built = self._sequence(event)
+        built = self._mapping(event) if kind is yaml.MappingStartEvent else self._sequence(event)
         if anchor is not None:
             self.building.discard(anchor)
             self.anchors[anchor] = built
         return built
 
+    def _alias(self, event: yaml.AliasEvent) -> Value:
+        if event.anchor in self.building:
+            raise YamlSyntaxError("an alias refers to the value that contains it", *_at(event))
+        if event.anchor not in self.anchors:
+            raise YamlSyntaxError(f"YAML syntax error: found undefined alias '{_short(event.anchor or '')}'", *_at(event))
+        return self.anchors[event.anchor]
+
     def _scalar(self, event: yaml.ScalarEvent) -> Value:
-        at = _at(event)
-        tag = self._tag(event, yaml.ScalarNode, event.value, _SCALAR_TAGS, "a text")
-        value = Value(event.value, at[0], at[1], tag)
+        text = event.value
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self._resolve(text, event.implicit)
+        if tag not in _SCALAR_TAGS:
+            _refuse_tag(tag, "a text", _at(event))
+        mark = event.start_mark
+        value = Value(text, mark.line + 1, mark.column + 1, tag)
         if event.anchor is not None:
             self.anchors[event.anchor] = value
         return value
 
-    def _tag(self, event: Any, kind: type[yaml.Node], text: str | None, allowed: set[str], what: str) -> str:
-        """The event's tag as PyYAML's composer resolves it; refused unless `allowed`."""
+    def _resolve(self, text: str, implicit: tuple[bool, bool]) -> str:
+        """A scalar's tag as PyYAML's resolver gives it (no path resolvers: the safe loader has none)."""
+        if implicit[0]:
+            resolvers = self.plain_resolvers.get(text[0], self.other_resolvers) if text else self.empty_resolvers
+            for tag, pattern in resolvers:
+                if pattern.match(text):
+                    return str(tag)
+        return STR
+
+    def _tag(self, event: Any, kind: type[yaml.Node], allowed: set[str], what: str) -> str:
+        """A list's or mapping's tag as PyYAML's composer resolves it; refused unless `allowed`."""
         tag: str | None = event.tag
         if tag is None or tag == "!":
-            tag = self.loader.resolve(kind, text, event.implicit)
+            tag = self.loader.resolve(kind, None, event.implicit)
         assert tag is not None
         if tag not in allowed:
             _refuse_tag(tag, what, _at(event))
@@ -214,36 +237,37 @@ class _Composer:
 
     def _sequence(self, event: yaml.SequenceStartEvent) -> Value:
         at = _at(event)
-        tag = self._tag(event, yaml.SequenceNode, None, _SEQUENCE_TAGS, "a list")
+        tag = self._tag(event, yaml.SequenceNode, _SEQUENCE_TAGS, "a list")
         items = []
-        while not self.loader.check_event(yaml.SequenceEndEvent):
-            items.append(self.value())
-        self.loader.get_event()
+        next_event, value = self.next_event, self.value
+        while type(item := next_event()) is not yaml.SequenceEndEvent:
+            items.append(value(item))
         return Value(items, at[0], at[1], tag)
 
     def _mapping(self, event: yaml.MappingStartEvent) -> Value:
         at = _at(event)
-        tag = self._tag(event, yaml.MappingNode, None, _MAPPING_TAGS, "a mapping")
+        tag = self._tag(event, yaml.MappingNode, _MAPPING_TAGS, "a mapping")
         positions: dict[str, tuple[int, int]] = {}
         twice: list[tuple[str, int, int]] = []
-        value = Value({}, at[0], at[1], tag, positions, twice)
+        data: dict[str, Value] = {}
         merges: list[Value] = []
-        while not self.loader.check_event(yaml.MappingEndEvent):
-            key = self.value()
+        next_event, value = self.next_event, self.value
+        while type(item := next_event()) is not yaml.MappingEndEvent:
+            key = value(item)
             if key.tag == _MERGE:
-                merges.append(self.value())
+                merges.append(value(next_event()))
                 continue
             if not key.is_scalar:
                 raise YamlSyntaxError("a key must be a plain word", key.line, key.column)
             name = key.data
-            if name in value.data:
+            if name in data:
                 twice.append((name, key.line, key.column))
-            value.data[name] = self.value()
+            data[name] = value(next_event())
             positions[name] = (key.line, key.column)
-        self.loader.get_event()
+        built = Value(data, at[0], at[1], tag, positions, twice)
         for merged in merges:
-            self._merge(value, positions, merged)
-        return value
+            self._merge(built, positions, merged)
+        return built
 
     def _merge(self, value: Value, positions: dict[str, tuple[int, int]], merged: Value) -> None:
         """`<<: *base` or `<<: [*a, *b]`: keys written here win, then earlier sources over later ones."""
