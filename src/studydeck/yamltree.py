@@ -211,7 +211,7 @@ class _Composer:
         if tag not in _SCALAR_TAGS:
             _refuse_tag(tag, "a text", _at(event))
         mark = event.start_mark
-        value = Value(text, mark.line + 1, mark.column + 1, tag)
+        value = Value(text, mark.line + 1, mark.column + 1, tag) if mark is not None else Value(text, 1, 1, tag)
         if event.anchor is not None:
             self.anchors[event.anchor] = value
         return value
