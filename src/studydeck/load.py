@@ -11,6 +11,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +84,7 @@ def load_project(project: Path) -> Loaded:
         root = parse(text)
     except YamlSyntaxError as e:
         return Loaded(None, (*problems, Problem(shown, e.line, e.column, e.message)))
-    reader = _Reader(shown, sources, lines=text.splitlines())
+    reader = _Reader(shown, sources, text)
     bank = reader.bank(root, default_name=project.resolve().name)
     if bank is not None:
         bank = replace(bank, media=media.index(project))
@@ -122,10 +123,15 @@ class _Reader:
 
     path: str
     sources: dict[str, Source]
+    written: str  # the file's text
     problems: list[Problem] = field(default_factory=list)
     indexes: dict[str, SourceIndex] = field(default_factory=dict)
     id_lines: dict[str, int] = field(default_factory=dict)
-    lines: list[str] = field(default_factory=list)
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The file's lines, split only when a position must be found in them (most banks never need it)."""
+        return self.written.splitlines()
 
     def problem(self, at: Value | tuple[int, int], message: str, qid: str | None = None,
                 severity: Severity = Severity.ERROR) -> None:
@@ -190,7 +196,14 @@ class _Reader:
         if not value.is_sequence:
             self.problem(value, "'questions' must be a list, each item starting with '- id: ...'")
             return []
-        return [q for q in map(self.question, value.data) if q is not None]
+        # Each question's tree is let go once it is read: a large bank's tree and model never exist whole at once.
+        pending, value.data = value.data[::-1], []
+        questions = []
+        while pending:
+            question = self.question(pending.pop())
+            if question is not None:
+                questions.append(question)
+        return questions
 
     def question(self, item: Value) -> Question | None:
         if not item.is_mapping:

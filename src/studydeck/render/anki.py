@@ -9,8 +9,10 @@ exactly when its content changes: the times of the last build are kept in `decks
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
+import shutil
 import sqlite3
 import tempfile
 import zipfile
@@ -82,8 +84,12 @@ def render(bank: Bank, fields: Mapping[str, QuestionHtml], options: RenderOption
     models = {kind: _model(kind, templates, clock) for kind in Kind if kind in used}  # fixed order: same bytes
     decks = _decks(bank, fields, models, clock)
     timestamp = clock.latest()
-    rendered = Rendered([Output(f"{bank.name}.apkg", lambda handle: _write_package(decks, timestamp, handle, media)),
-                         Output(state_file(bank), clock.state.dump())])
+
+    def write(handle: BinaryIO) -> None:
+        _write_package(decks, timestamp, handle, media)
+        decks.clear()  # written once: a large bank's notes are let go before the next output is made
+
+    rendered = Rendered([Output(f"{bank.name}.apkg", write), Output(state_file(bank), clock.state.dump())])
     rendered.notices += _notices(previous, clock.state)
     return rendered
 
@@ -395,14 +401,24 @@ def _write_package(decks: list[tuple[genanki.Deck, list[_Note]]], timestamp: int
         connection.close()
         names = sorted(media)
         index = json.dumps({str(i): name for i, name in enumerate(names)}).encode()
-        entries = [("collection.anki2", database.read_bytes()), ("media", index),
-                   *((str(i), media[name]) for i, name in enumerate(names))]
         with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, data in entries:
-                info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                archive.writestr(info, data, compresslevel=1)  # 2.5x faster than the default, 1/5 larger
+            with database.open("rb") as collection:  # streamed in: a large bank's database is never held whole
+                _zip_entry(archive, "collection.anki2", database.stat().st_size, collection)
+            _zip_entry(archive, "media", len(index), io.BytesIO(index))
+            for i, name in enumerate(names):
+                _zip_entry(archive, str(i), len(media[name]), io.BytesIO(media[name]))
+
+
+def _zip_entry(archive: zipfile.ZipFile, name: str, size: int, data: BinaryIO) -> None:
+    """One entry, as `ZipFile.writestr` writes it, from a file: fixed date, fixed mode, the fastest compression
+    (2.5x faster than the default, 1/5 larger)."""
+    info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    info.file_size = size
+    info._compresslevel = 1  # type: ignore[attr-defined]  # what writestr's `compresslevel` sets
+    with archive.open(info, "w") as entry:
+        shutil.copyfileobj(data, entry, 1 << 20)
 
 
 def _note_rows(decks: list[tuple[genanki.Deck, list[_Note]]], ids: Iterator[int], cards: list[tuple[Any, ...]]

@@ -15,7 +15,9 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property, partial
+from typing import BinaryIO
 
+import jinja2
 from markupsafe import Markup
 
 from ..model import Bank, Choice, Kind, Question, Source
@@ -143,20 +145,27 @@ def render(bank: Bank, fields: Mapping[str, QuestionHtml], options: RenderOption
     fields = finish(bank, fields, PRINT).fields  # images embedded, sized for paper
     questions = options.selection.chosen(bank)
     env = templating.environment(options.templates)
-    pages: dict[str, tuple[str, dict[str, object]]] = {}
+    # Each page's context is made when its turn comes to be written, and let go after: a large bank's worksheet
+    # and key never hold their items at once.
+    pages: dict[str, tuple[str, Callable[[], dict[str, object]]]] = {}
     for letter in letters(options.versions):
         groups = arrange(bank, fields, questions, options.group_by, options.selection.seed, letter)
         for kind in DOCUMENTS:
-            pages[file_stem(bank, kind, letter)] = (f"{kind}.html.jinja", page_context(
-                bank, groups, kind, letter, options.paper, options.group_by))
-    if not options.pdf:  # each page is written straight to its file when its turn comes
-        return Rendered([Output(f"{stem}.html", partial(templating.write, env=env, name=name, context=context))
+            pages[file_stem(bank, kind, letter)] = (f"{kind}.html.jinja", partial(
+                page_context, bank, groups, kind, letter, options.paper, options.group_by))
+    if not options.pdf:
+        return Rendered([Output(f"{stem}.html", partial(_write_page, env=env, name=name, context=context))
                          for stem, (name, context) in pages.items()])
     from .pdf import print_pdfs
 
-    documents = {stem: templating.render(env, *page).encode("utf-8") for stem, page in pages.items()}
+    documents = {stem: templating.render(env, name, context()).encode("utf-8") for stem, (name, context) in pages.items()}
     outputs = [Output(f"{stem}.html", data) for stem, data in documents.items()]
     return Rendered(outputs + [Output(f"{stem}.pdf", data) for stem, data in print_pdfs(documents).items()])
+
+
+def _write_page(handle: BinaryIO, env: jinja2.Environment, name: str, context: Callable[[], dict[str, object]]
+                ) -> None:
+    templating.write(handle, env, name, context())
 
 
 def letters(versions: int) -> list[str]:
