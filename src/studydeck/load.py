@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from . import characters, media
+from .characters import FORBIDDEN
 from .errors import Problem, ProjectError, Severity
 from .ground import SourceIndex
 from .model import Bank, Choice, Embed, Kind, Location, Question, Source
 from .overrides import TEMPLATES_DIR, template_problems
 from .render.text import embedded
 from .sources import load_sources
-from .yamltree import BOOL, INT, NULL, Value, YamlSyntaxError, parse
+from .yamltree import BOOL, INT, NULL, STR, Value, YamlSyntaxError, parse
 
 QUESTIONS_FILE = "questions.yaml"
 SOURCES_DIR = "sources"
@@ -40,6 +41,7 @@ _BANK_KEYS = {"name", "title", "description", "deck_id", "questions"}
 # The keys whose text is Markdown, and what an image or a formula in it starts with.
 _TEXT_KEYS = ("question", "text", "answer", "explanation", "choices", "accept")
 _MAY_EMBED = re.compile(r"!\[|\$|\\[(\[]")
+_SPACE = re.compile(r"\s")
 # Top-level keys that hold only anchors for questions to merge (`<<: *base`), as in Docker Compose files.
 _EXTENSION = re.compile(r"^(x-|\.)")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")  # always fullmatch: `$` would let a final newline in
@@ -236,11 +238,12 @@ class _Reader:
 
     def embeds(self, data: dict[str, Value]) -> tuple[Embed, ...]:
         """The images, sounds and formulas of a question's texts, each with the line it is written on."""
-        values = [data[k] for k in _TEXT_KEYS if k in data]
-        scalars = [v for value in values for v in (value.data if value.is_sequence else [value]) if v.is_scalar]
         found = []
-        for value in scalars:
-            if _MAY_EMBED.search(value.data):
+        for key in _TEXT_KEYS:
+            written = data.get(key)
+            for value in () if written is None else written.data if written.is_sequence else (written,):
+                if not value.is_scalar or not _MAY_EMBED.search(value.data):
+                    continue
                 for item in embedded(value.data):
                     line, column = self.find(item.target, value)
                     found.append(Embed(item.kind, item.target, item.alt, item.display, line, column))
@@ -329,6 +332,8 @@ class _Reader:
 
     def text(self, value: Value | None, key: str, parent: Value | None = None, qid: str | None = None) -> str | None:
         """A text field as the author wrote it: numbers and dates keep their written form, `null` is empty."""
+        if value is not None and value.tag == STR and type(value.data) is str and not FORBIDDEN.search(value.data):
+            return value.data  # the usual case, first: a bank has a text field for every line or two
         if value is None:
             if parent is not None:
                 self.problem(parent, f"missing '{key}'", qid)
@@ -413,7 +418,7 @@ class _FieldReader:
             tag = self.reader.text(tag_value, "tags", qid=self.qid)
             if tag is None:
                 self.broken = True
-            elif not tag.strip() or re.search(r"\s", tag.strip()):
+            elif not tag.strip() or _SPACE.search(tag.strip()):
                 self.fail(tag_value, f"tag '{tag}' contains a space; Anki splits tags on spaces, use '-' instead")
             else:
                 tags.append(sys.intern(tag.strip()))  # one string per tag, not per question: large banks repeat them
