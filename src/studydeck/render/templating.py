@@ -6,7 +6,6 @@ A project's template may extend the built-in one it replaces as `builtin/<name>`
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -121,50 +120,55 @@ def css_string(text: str) -> Markup:
 
 def render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
     """Render one template; any Jinja failure becomes a TemplateError naming the template and line."""
-    return "".join(_pieces(env, name, context))
+    return "".join(_chunks(env, name, context))
 
 
 # Placeholders start with this private-use character (see `write`).
 PLACEHOLDER = "\ue000"
+# What `_chunks` gathers before handing text on: a page is hundreds of thousands of small pieces, and handing
+# each on alone (to a file, through an encoder) costs more than making them.
+_CHUNK = 1 << 20
 
 
 def write(handle: BinaryIO, env: jinja2.Environment, name: str, context: Mapping[str, Any],
           fill: Mapping[str, Callable[[], Iterable[str]]] | None = None) -> None:
-    """`render` straight into a file, a megabyte at a time: a page of 100,000 questions is never held whole.
+    """`render` straight into a file as UTF-8, a megabyte at a time: a page of 100,000 questions is never held
+    whole.
 
     `fill` maps placeholders (texts starting with PLACEHOLDER, passed in `context`) to the pieces written where
     each first appears, so that a large value (such as the self-test's data) need not exist as one string.
     """
-    # A text layer with a large buffer: a page is hundreds of thousands of small pieces, and a write each in C
-    # costs a fraction of gathering them in Python.
-    text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=False)
-    text._CHUNK_SIZE = 1 << 20  # type: ignore[attr-defined]  # the size of what goes down to the file at once
     waiting = dict(fill or {})
-    write_piece = text.write
-    for piece in _pieces(env, name, context):
-        if waiting and PLACEHOLDER in piece:
-            for placeholder in [p for p in waiting if p in piece]:
-                before, piece = piece.split(placeholder, 1)
-                write_piece(before)
+    for chunk in _chunks(env, name, context):
+        if waiting and PLACEHOLDER in chunk:
+            for placeholder in [p for p in waiting if p in chunk]:
+                before, chunk = chunk.split(placeholder, 1)
+                handle.write(before.encode("utf-8"))
                 for part in waiting.pop(placeholder)():
-                    write_piece(part)
-        write_piece(piece)
-    text.flush()
-    text.detach()  # the file stays open: it belongs to the caller
+                    handle.write(part.encode("utf-8"))
+        handle.write(chunk.encode("utf-8"))
 
 
-def _pieces(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> Iterator[str]:
-    size = 0
+def _chunks(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> Iterator[str]:
+    """The rendered template in texts of about `_CHUNK` characters (a placeholder never split between two)."""
+    size, flush_at = 0, _CHUNK
+    pieces: list[str] = []
+    gather = pieces.append
     try:
         template = env.get_template(name)
         jinja_context = template.new_context(dict(context))
         try:
             for piece in template.root_render_func(jinja_context):
+                gather(piece)
                 size += len(piece)
-                if size > MAX_OUTPUT:
-                    raise TemplateError(f"{name}: the page grew beyond {MAX_OUTPUT >> 30} billion characters; "
-                                        "does a loop of the template never end?")
-                yield piece
+                if size >= flush_at:
+                    if size > MAX_OUTPUT:
+                        raise TemplateError(f"{name}: the page grew beyond {MAX_OUTPUT >> 30} billion characters; "
+                                            "does a loop of the template never end?")
+                    yield "".join(pieces)
+                    pieces.clear()
+                    flush_at = size + _CHUNK
+            yield "".join(pieces)
         except TemplateError:
             raise
         except Exception:
