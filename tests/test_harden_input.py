@@ -192,6 +192,32 @@ def test_a_huge_or_special_questions_yaml_is_a_clear_message(bank: Path, capsys:
     assert status == 1 and "300 MiB; studydeck reads banks of up to 256 MiB" in text
 
 
+def test_a_file_that_holds_more_than_its_size_says_is_refused_not_cut(
+        bank: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    # A file of the kernel's says it is empty and holds more (as a file still being written may): the bank is
+    # refused whole, never read cut at the limit.
+    from studydeck import load, sources
+
+    proc = Path("/proc/self/mountinfo")
+    if not proc.is_file() or proc.stat().st_size:
+        pytest.skip("needs a /proc file whose size reads as 0")
+    monkeypatch.setattr(load, "MAX_QUESTIONS_BYTES", 64)
+    questions = bank / "questions.yaml"
+    questions.unlink()
+    questions.symlink_to(proc)
+    status, text = _run(capsys, "check", str(bank))
+    assert status == 1 and "studydeck reads banks of up to 0 MiB" in text
+    monkeypatch.undo()
+    questions.unlink()
+    shutil.copy(SKELETON / "questions.yaml", questions)
+    _edit(bank, "DECK_ID", "1734000000001")
+    monkeypatch.setattr(sources, "MAX_SOURCE_BYTES", 64)
+    (bank / SOURCE).unlink()
+    (bank / SOURCE).symlink_to(proc)
+    status, text = _run(capsys, "check", str(bank))
+    assert status == 1 and f"{SOURCE}:1:1: error: is 0 MiB; a source is one article" in text
+
+
 # Class 4: special files in sources/ and media/.
 
 def test_special_files_in_sources_are_named_and_never_block(bank: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 from . import characters, media
 from .characters import FORBIDDEN
 from .errors import Problem, ProjectError, Severity
+from .files import MISSING, NOT_REGULAR, TOO_LARGE, Unreadable, read_regular
 from .ground import SourceIndex
 from .model import Bank, Choice, Embed, Kind, Location, Question, Source
 from .overrides import TEMPLATES_DIR, template_problems
@@ -47,7 +48,7 @@ _EXTENSION = re.compile(r"^(x-|\.)")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")  # always fullmatch: `$` would let a final newline in
 # Ids and names become parts of file names (ext4 allows 255 bytes) and identifiers: "short" has a limit.
 MAX_NAME_LENGTH = 100
-# A bank of 100,000 questions is about 35 MB; a file beyond this is refused before it is read into memory.
+# A bank of 100,000 questions is about 75 MB; a file beyond this is refused before it is read into memory.
 MAX_QUESTIONS_BYTES = 256 << 20
 # The deck_id the README shows: a bank that copied it would share its deck and notes with every other that did.
 EXAMPLE_DECK_ID = 1234567890123
@@ -96,27 +97,21 @@ def load_project(project: Path) -> Loaded:
 def _read_questions(path: Path, project: str) -> bytes:
     """questions.yaml's bytes; ProjectError when there is none, or when it is not a file that can be read
     (a folder, a pipe that would block, a device that never ends, a file too large)."""
-    import stat
-
     try:
-        info = path.stat()
-    except FileNotFoundError:
-        if path.is_symlink():
-            raise ProjectError(f"{shown_path(path)}: a link to nothing; point it at the bank or remove it") from None
-        raise ProjectError(f"{project}: no {QUESTIONS_FILE} here; run 'studydeck init' to start a bank") from None
-    except OSError as e:
-        raise ProjectError(f"{shown_path(path)}: cannot be read ({e.strerror})") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise ProjectError(f"{shown_path(path)}: not a regular file (a folder, a pipe or a device); the bank is a "
-                           "YAML text file")
-    if info.st_size > MAX_QUESTIONS_BYTES:
-        raise ProjectError(f"{shown_path(path)}: {info.st_size >> 20} MiB; studydeck reads banks of up to "
-                           f"{MAX_QUESTIONS_BYTES >> 20} MiB (100,000 questions take about 35)")
-    try:
-        with path.open("rb") as handle:
-            return handle.read(MAX_QUESTIONS_BYTES + 1)[:MAX_QUESTIONS_BYTES]
-    except OSError as e:
-        raise ProjectError(f"{shown_path(path)}: cannot be read ({e.strerror})") from None
+        return read_regular(path, MAX_QUESTIONS_BYTES)
+    except Unreadable as e:
+        shown = shown_path(path)
+        if e.kind == MISSING and path.is_symlink():
+            raise ProjectError(f"{shown}: a link to nothing; point it at the bank or remove it") from None
+        if e.kind == MISSING:
+            raise ProjectError(f"{project}: no {QUESTIONS_FILE} here; run 'studydeck init' to start a bank") from None
+        if e.kind == NOT_REGULAR:
+            raise ProjectError(f"{shown}: not a regular file (a folder, a pipe or a device); the bank is a YAML "
+                               "text file") from None
+        if e.kind == TOO_LARGE:
+            raise ProjectError(f"{shown}: {e.size >> 20} MiB; studydeck reads banks of up to "
+                               f"{MAX_QUESTIONS_BYTES >> 20} MiB (100,000 questions take about 75)") from None
+        raise ProjectError(f"{shown}: cannot be read ({e.reason})") from None
 
 
 @dataclass

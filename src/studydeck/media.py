@@ -13,6 +13,7 @@ import stat
 from pathlib import Path
 from urllib.parse import unquote
 
+from .files import Unreadable, read_head
 from .model import MediaFile
 
 MEDIA_DIR = "media"
@@ -93,9 +94,8 @@ EXPECTED = {"png": "png", "jpg": "jpeg", "jpeg": "jpeg", "gif": "gif", "webp": "
 def sniff(path: Path) -> str:
     """The format a file's first bytes show, or "" (unreadable, or no format studydeck knows)."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(512)
-    except OSError:
+        head = read_head(path, 512)
+    except Unreadable:
         return ""
     for name, at, magic in _MAGIC:
         if head[at:at + len(magic)] == magic:

@@ -10,12 +10,12 @@ where they go wrong, at their file and line.
 from __future__ import annotations
 
 import re
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Problem, Severity
+from .files import MISSING, NOT_REGULAR, TOO_LARGE, Unreadable, read_regular
 
 TEMPLATES_DIR = "templates"
 # A template is a page's worth of markup; a larger file is refused before it is read into memory.
@@ -85,20 +85,18 @@ def _entries(folder: Path) -> Iterator[Path]:
 def _read(path: Path, name: str) -> tuple[str | None, Problem | None]:
     """A template's text, or the problem that keeps it from being one."""
     try:
-        info = path.stat()
-    except (OSError, RuntimeError):
-        return None, Problem(name, 1, 1, "a broken link; fix it or remove it (the built-in template is used "
-                             "when there is no file of that name)")
-    if not stat.S_ISREG(info.st_mode):
-        return None, Problem(name, 1, 1, "is not a regular file (a folder, a pipe or a device); a template is "
-                             "a text file: remove it or rename it")
-    if info.st_size > MAX_TEMPLATE_BYTES:
-        return None, Problem(name, 1, 1, f"is {info.st_size >> 20} MiB; a template is at most "
-                             f"{MAX_TEMPLATE_BYTES >> 20} MiB")
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        return None, Problem(name, 1, 1, f"cannot be read ({e.strerror})")
+        data = read_regular(path, MAX_TEMPLATE_BYTES)
+    except Unreadable as e:
+        if e.kind == MISSING:
+            message = ("a broken link; fix it or remove it (the built-in template is used when there is no file of "
+                       "that name)")
+        elif e.kind == NOT_REGULAR:
+            message = "is not a regular file (a folder, a pipe or a device); a template is a text file: remove it or rename it"
+        elif e.kind == TOO_LARGE:
+            message = f"is {e.size >> 20} MiB; a template is at most {MAX_TEMPLATE_BYTES >> 20} MiB"
+        else:
+            message = f"cannot be read ({e.reason})"
+        return None, Problem(name, 1, 1, message)
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as e:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import stat
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 
 from . import characters
 from .errors import Problem, Severity
+from .files import NOT_REGULAR, TOO_LARGE, Unreadable, read_regular
 from .ingest.reflow import missing_breaks
 from .model import Paragraph, Role, Source
 from .yamltree import BOOL, INT, NULL, Value, YamlSyntaxError, parse
@@ -84,19 +84,17 @@ MAX_SOURCE_BYTES = 16 << 20
 def _read_regular(path: Path, shown: str) -> tuple[bytes | None, Problem | None]:
     """A regular file's bytes, or the problem that keeps it from being read (never blocking on a FIFO)."""
     try:
-        info = path.stat()
-    except OSError as e:
-        return None, Problem(shown, 1, 1, f"cannot be read ({e.strerror}); a broken link? Remove or fix it")
-    if not stat.S_ISREG(info.st_mode):
-        return None, Problem(shown, 1, 1, "is not a regular file (a folder, a pipe or a device); a source is a "
-                             "Markdown file: remove it or rename it so it does not end in .md")
-    if info.st_size > MAX_SOURCE_BYTES:
-        return None, Problem(shown, 1, 1, f"is {info.st_size >> 20} MiB; a source is one article, at most "
-                             f"{MAX_SOURCE_BYTES >> 20} MiB: split it")
-    try:
-        return path.read_bytes(), None
-    except OSError as e:
-        return None, Problem(shown, 1, 1, f"cannot be read: {e.strerror}")
+        return read_regular(path, MAX_SOURCE_BYTES), None
+    except Unreadable as e:
+        if e.kind == NOT_REGULAR:
+            message = ("is not a regular file (a folder, a pipe or a device); a source is a Markdown file: remove "
+                       "it or rename it so it does not end in .md")
+        elif e.kind == TOO_LARGE:
+            message = (f"is {e.size >> 20} MiB; a source is one article, at most {MAX_SOURCE_BYTES >> 20} MiB: "
+                       "split it")
+        else:
+            message = f"cannot be read ({e.reason}); a broken link? Remove or fix it"
+        return None, Problem(shown, 1, 1, message)
 
 
 def read_source(path: Path, shown: str, data: bytes) -> tuple[Source | None, list[Problem]]:
