@@ -339,6 +339,8 @@ def test_a_card_template_that_assembles_badly_stops_the_build(bank: Path, capsys
     (b"\xff\xfe\x00", "is not valid JSON"),
     (b"[1, 2]", "is not a JSON object"),
     (b'{"format": 2}', "has format 2, not 1"),
+    (b'{"format": true, "notes": {}, "models": {}}', "has format True, not 1"),
+    (b'{"format": 1.0, "notes": {}, "models": {}}', "has format 1.0, not 1"),
     (b'{"format": 1, "notes": [], "models": {}}', "has 'notes' that is not a JSON object"),
     (b'{"format": 1, "notes": {"two-bulges": "x"}, "models": {}}', "has a damaged entry for note 'two-bulges'"),
     (b'{"format": 1, "notes": {"two-bulges": ["a", "b", 1]}, "models": {}}', "has a damaged entry for note"),

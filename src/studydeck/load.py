@@ -413,7 +413,9 @@ class _FieldReader:
             tag = self.reader.text(tag_value, "tags", qid=self.qid)
             if tag is None:
                 self.broken = True
-            elif not tag.strip() or _SPACE.search(tag.strip()):
+            elif not tag.strip():
+                self.fail(tag_value, "a tag is empty; write the tag, or remove it from the list")
+            elif _SPACE.search(tag.strip()):
                 self.fail(tag_value, f"tag '{tag}' contains a space; Anki splits tags on spaces, use '-' instead")
             else:
                 tags.append(sys.intern(tag.strip()))  # one string per tag, not per question: large banks repeat them

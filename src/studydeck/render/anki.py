@@ -146,7 +146,7 @@ def state_problem(data: bytes) -> str | None:
         return "has a git merge conflict in it" if conflict else "is not valid JSON"
     if not isinstance(state, dict):
         return "is not a JSON object"
-    if state.get("format") != STATE_FORMAT:
+    if not _whole(state.get("format")) or state.get("format") != STATE_FORMAT:  # `true` is not 1 here
         return f"has format {state.get('format')!r}, not {STATE_FORMAT}: another version of studydeck wrote it"
     for part, length in (("notes", 3), ("models", 2)):
         entries = state.get(part, {})
