@@ -287,6 +287,27 @@ def test_a_failing_template_override_is_a_message_at_its_line(bank: Path, name: 
     (bank / "templates" / name).write_text(content)
     text = _fails_cleanly(capsys, bank, expected)
     assert str(bank / "templates" / name) in text
+    # What check passes, build builds: check renders the pages too, and names the same place.
+    status, checked = _run(capsys, "check", str(bank))
+    located = re.search(r"templates/([\w.]+):(\d+): ", text)
+    assert status == 1 and located is not None, checked
+    assert f"templates/{located[1]}:{located[2]}:1: error: " in checked
+    assert expected.split(": ")[-1] in checked
+
+
+def test_check_names_every_page_a_template_override_breaks(bank: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (bank / "templates").mkdir()
+    (bank / "templates" / "worksheet.html.jinja").write_text(
+        '{% extends "builtin/worksheet.html.jinja" %}\n{% block task %}\n{{ task.nope }}\n{% endblock %}\n')
+    (bank / "templates" / "reading.html.jinja").write_text("{{ 1 // 0 }}")
+    status, text = _run(capsys, "check", str(bank))
+    assert status == 1
+    assert "templates/worksheet.html.jinja:3:1: error: 'studydeck.render.html.Task object' has no attribute 'nope'" in text
+    assert "templates/reading.html.jinja:1:1: error: ZeroDivisionError: integer division or modulo by zero" in text
+    assert "2 error(s)" in text
+    (bank / "templates" / "worksheet.html.jinja").unlink()
+    (bank / "templates" / "reading.html.jinja").write_text('{% extends "builtin/reading.html.jinja" %}')
+    assert _run(capsys, "check", str(bank))[0] == 0
 
 
 def test_a_template_that_never_stops_writing_is_stopped(bank: Path, capsys: pytest.CaptureFixture[str],

@@ -42,19 +42,25 @@ class Report:
         return not self.errors and not (strict and self.warnings)
 
 
-def check(project: str | Path, *, claim_id: bool = True) -> Report:
+def check(project: str | Path, *, claim_id: bool = True, rehearse: bool = True) -> Report:
     """Load a project, then run every rule on it; raises ProjectError only if it is no project at all.
 
     With `claim_id` (the default), the bank's deck_id is also checked against, and recorded in, this machine's
-    record of bank folders (`registry`): a deck_id another existing folder holds is an error.
+    record of bank folders (`registry`): a deck_id another existing folder holds is an error. With `rehearse`
+    (the default), a bank that passes is rendered with the project's own page templates, if it has any, and
+    what fails there is a problem too (`build`, which renders them anyway, leaves it out).
     """
     from .load import load_project
     from .registry import Claim, claim
+    from .rehearse import page_template_problems
     from .rules import check_bank
 
     with paused_gc():
         loaded = load_project(Path(project))
         found = check_bank(loaded.bank) if loaded.bank is not None else []
+        if rehearse and loaded.bank is not None and not any(
+                p.severity is Severity.ERROR for p in (*loaded.problems, *found)):
+            found += page_template_problems(loaded.bank, Path(project))
     claimed = claim(loaded.bank, Path(project)) if claim_id and loaded.bank is not None else Claim()
     problems = sorted((*loaded.problems, *found, *claimed.problems), key=lambda p: (p.path, p.line, p.column))
     return Report(loaded.bank, tuple(problems), claimed.notices)

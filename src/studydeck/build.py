@@ -69,7 +69,7 @@ def _build(project: Path, options: BuildOptions, progress: Progress) -> BuildRes
     from .render.fields import html_fields
 
     progress("checking the bank")
-    report = check(project)
+    report = check(project, rehearse=False)  # the pages are rendered below all the same
     if report.bank is None or not report.passed(options.strict):
         raise InputError(list(report.problems))
     bank = report.bank

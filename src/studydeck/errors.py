@@ -26,7 +26,12 @@ class ProjectError(StudydeckError):
 
 
 class TemplateError(StudydeckError):
-    """Raised when a Jinja template fails to load or render; names the template and line."""
+    """Raised when a Jinja template fails to load or render; names the template and line. Where they are known,
+    `path` and `line` say them apart and `detail` is the message without them."""
+
+    def __init__(self, message: str, path: str | None = None, line: int = 1, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.path, self.line, self.detail = path, line, detail or message
 
 
 class BuildError(StudydeckError):

@@ -178,19 +178,20 @@ def _chunks(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> I
     except UnicodeDecodeError as e:
         raise TemplateError(f"{name} (or a template it uses) is not UTF-8 text ({e.reason}); save it as UTF-8") from e
     except jinja2.TemplateSyntaxError as e:
-        raise TemplateError(f"{e.filename or e.name}:{e.lineno}: template syntax error: {e.message}") from e
+        detail = f"template syntax error: {e.message}"
+        raise TemplateError(f"{e.filename or e.name}:{e.lineno}: {detail}", e.filename, e.lineno, detail) from e
     except jinja2.TemplateNotFound as e:
         raise TemplateError(f"template not found: {e.name}") from e
     except jinja2.UndefinedError as e:
-        raise TemplateError(f"{_where(e)}: {e.message}") from e
+        raise _located(e, e.message or "undefined") from e
     except jinja2.TemplateError as e:
-        raise TemplateError(f"{_where(e)}: {e.message}") from e
+        raise _located(e, e.message or type(e).__name__) from e
     except RecursionError as e:
-        raise TemplateError(f"{_where(e)}: a template includes, extends or calls itself without end") from e
+        raise _located(e, "a template includes, extends or calls itself without end") from e
     except (StudydeckError, OSError):
         raise
     except Exception as e:  # an error of the template's own code: 1 // 0, calling a text, ...
-        raise TemplateError(f"{_where(e)}: {type(e).__name__}: {_first_line(e)}") from e
+        raise _located(e, f"{type(e).__name__}: {_first_line(e)}") from e
 
 
 def _first_line(error: Exception) -> str:
@@ -198,13 +199,16 @@ def _first_line(error: Exception) -> str:
     return text.splitlines()[0][:200] if text else "failed"
 
 
-def _where(error: Exception) -> str:
-    """The template file and line a rendering error happened at, from the traceback Jinja rewrites."""
+def _located(error: Exception, detail: str) -> TemplateError:
+    """A rendering error as a TemplateError at the template file and line it happened at, from the traceback
+    Jinja rewrites (the innermost template line)."""
     tb = error.__traceback__
-    found = "template"
+    found: tuple[str, int] | None = None
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename.endswith(".jinja") or "/templates/" in filename:
-            found = f"{filename}:{tb.tb_lineno}"
+            found = (filename, tb.tb_lineno)
         tb = tb.tb_next
-    return found
+    if found is None:
+        return TemplateError(f"template: {detail}", detail=detail)
+    return TemplateError(f"{found[0]}:{found[1]}: {detail}", found[0], found[1], detail)
