@@ -261,7 +261,7 @@ def test_progress_survives_a_reload_and_reset_forgets_it(page, bank: Path) -> No
     assert text(page, "#score") == "Score 1 / 2"
     assert current_id(page) == "two-high-tides"
     open_options(page)
-    assert "answered 2 of 10 questions; 1 right the last time; 2 due now." in text(page, "#overall")
+    assert "answered 2 of 11 questions; 1 right the last time; 2 due now." in text(page, "#overall")
     stored = stored_progress(page)
     assert {qid: card["right"] for qid, card in stored["cards"].items()} == {"two-bulges": 1, "spring-tide-term": 0}
     assert set(stored["other"]) == {f"studydeck:{DECK_ID}:run"}
@@ -493,7 +493,8 @@ def test_a_session_asks_due_questions_first_then_new_ones(page) -> None:
     page.fill("#f-size", "4")
     page.dispatch_event("#f-size", "change")
     # the third, two-high-tides, is in its 10-minute learning step: due soon enough to count (as in Anki)
-    assert text(page, "#f-count") == "10 questions match: 3 due, 7 new."
+    assert text(page, "#f-count") == ("11 questions match: 3 due, 8 new. One waits for another day: the two ways of a "
+                                      "question are never asked on one day.")  # spring-tide-term's other way
     assert text(page, "#start") == "Start 4 questions"
     page.click("#start")
     asked = []
@@ -502,6 +503,41 @@ def test_a_session_asks_due_questions_first_then_new_ones(page) -> None:
         if page.is_visible("#next"):
             page.click("#next")
     assert asked == ["spring-tide-term", "two-bulges", "two-high-tides", "sun-vs-moon"]  # due, earliest first; new
+
+
+def test_a_reversed_question_is_asked_both_ways_never_on_one_day(page) -> None:
+    # As in Anki and the quiz: the term for its meaning, then, on another day, the meaning for its term.
+    open_options(page)
+    page.select_option("#f-kind", "reversed")
+    waits = "One waits for another day: the two ways of a question are never asked on one day."
+    assert text(page, "#f-count") == f"2 questions match: 0 due, 2 new. {waits}"
+    assert text(page, "#start") == "Start 1 question"
+    page.click("#start")
+    assert current_id(page) == "spring-tide-term"
+    assert text(page, "#position") == "Question 1 of 1"  # its other way waits for another day
+    assert "What does it mean?" in text(page, "#card") and text(page, "#prompt") == "Spring tide"
+    page.click("#check")
+    page.click("#knew")
+    open_options(page)
+    # the term is due again in minutes (a learning step); its other way is not, whatever the session
+    assert text(page, "#f-count") == f"2 questions match: 1 due, 1 new. {waits}"
+    page.fill("#f-size", "5")
+    page.dispatch_event("#f-size", "change")
+    assert text(page, "#start") == "Start 1 question"
+    page.evaluate("""(deck) => {  // the day after
+        const key = `studydeck:${deck}:card:spring-tide-term`, card = JSON.parse(localStorage.getItem(key));
+        card.last -= 86400000; card.due += 86400000; localStorage.setItem(key, JSON.stringify(card));
+    }""", DECK_ID)
+    page.reload()
+    start(page, kind="reversed")
+    assert current_id(page) == "spring-tide-term:reverse"
+    assert "Term and definition, the other way" in text(page, ".meta")
+    assert "Which term is this?" in text(page, "#card")
+    assert text(page, "#prompt") == "The largest tide, when the Sun, the Moon and the Earth stand in a line."
+    page.click("#check")
+    assert "Answer: Spring tide" in text(page, "#feedback")
+    page.click("#didnt")
+    assert "Spring tide" in text(page, "#missed-list")
 
 
 def test_progress_moves_between_devices_as_a_file(browser, page_url: str, tmp_path: Path) -> None:
@@ -528,7 +564,7 @@ def test_progress_moves_between_devices_as_a_file(browser, page_url: str, tmp_pa
     note = expect(page.locator("#transfer-note"))  # waits: the file is read in the background
     page.set_input_files("#import", str(saved))
     note.to_have_text("Loaded: 2 questions updated from the file.")
-    assert "answered 2 of 10 questions; 1 right the last time" in text(page, "#overall")
+    assert "answered 2 of 11 questions; 1 right the last time" in text(page, "#overall")
     page.set_input_files("#import", str(saved))  # loading it again changes nothing
     note.to_have_text("Loaded: 0 questions updated from the file.")
     other = tmp_path / "other.json"

@@ -139,6 +139,13 @@ var StudydeckFSRS = (function () {
   // Every map keyed by a question id, a source or a tag is made without a prototype: an id such as
   // "constructor" or "__proto__" is then just a key.
   function dict(from) { return Object.assign(Object.create(null), from || {}); }
+  // A reversed question is two cards, as in Anki and `studydeck quiz`: the term asked for its meaning, and the
+  // meaning asked for its term. The second is a card of its own here, "<id>:reverse" (no id holds a ":").
+  data.questions = data.questions.reduce(function (all, q) {
+    all.push(q);
+    if (q.kind === "reversed") all.push(Object.assign({}, q, { id: q.id + ":reverse", of: q.id, prompt: q.answer, answer: q.prompt }));
+    return all;
+  }, []);
   var byId = dict();
   data.questions.forEach(function (q) { byId[q.id] = q; });
   // Progress lives under the bank's deck_id, which never changes (its title and file name may).
@@ -241,7 +248,8 @@ var StudydeckFSRS = (function () {
     }).map(function (q) { return q.id; });
   }
   // A session: the due questions of the pool, earliest first, then new ones in bank order (shuffled if asked),
-  // at most `size` in all.
+  // at most `size` in all. The two ways of a reversed question never follow each other: once one is answered,
+  // the other waits until the next day (a day starts at local midnight), as in the quiz.
   function plan(f, now) {
     var ids = pool(f), due = [], fresh = [];
     ids.forEach(function (id) {
@@ -250,7 +258,23 @@ var StudydeckFSRS = (function () {
     });
     due.sort(function (a, b) { return cards[a].due - cards[b].due; });
     if (f.shuffle) shuffle(fresh);
-    return { due: due.length, fresh: fresh.length, ids: due.concat(fresh).slice(0, f.size || 20), pool: ids };
+    var today = answeredSince(new Date(now).setHours(0, 0, 0, 0)), chosen = [], taken = dict(), waiting = 0;
+    due.concat(fresh).forEach(function (id) {
+      var of = questionOf(id), siblingToday = (today[of] || []).some(function (other) { return other !== id; });
+      if (siblingToday || of in taken) { waiting++; return; }
+      if (chosen.length < (f.size || 20)) { chosen.push(id); taken[of] = true; }
+    });
+    return { due: due.length, fresh: fresh.length, ids: chosen, pool: ids, waiting: waiting };
+  }
+  function questionOf(id) { return byId[id].of || id; }
+  function answeredSince(time) {
+    var found = dict();
+    Object.keys(cards).forEach(function (id) {
+      if (!(id in byId) || cards[id].last === null || cards[id].last < time) return;
+      var of = questionOf(id);
+      (found[of] || (found[of] = [])).push(id);
+    });
+    return found;
   }
   function chosen(f) { return plan(f, Date.now()).ids; }
   function shuffle(items) {
@@ -295,7 +319,7 @@ var StudydeckFSRS = (function () {
     form.addEventListener("submit", function (e) { e.preventDefault(); primary(); });
     var source = data.sources[q.source];
     var meta = h("p", { "class": "meta" },
-      h("span", { "class": "kind", text: data.kinds[q.kind] }),
+      h("span", { "class": "kind", text: data.kinds[q.kind] + (q.of ? ", the other way" : "") }),
       h("span", { "class": "from", title: source.citation, text: source.title }));
     q.tags.forEach(function (t) { meta.append(h("span", { "class": "tag", text: "#" + t })); });
     form.append(meta);
@@ -348,7 +372,10 @@ var StudydeckFSRS = (function () {
       return h("p", { "class": "hint", text: q.gaps.length === 1 ? "Fill in the gap." : "Fill in the " + q.gaps.length + " gaps." });
     },
     "basic": function () { return h("p", { "class": "hint", text: "Answer in your head, then show the answer." }); },
-    "reversed": function () { return h("p", { "class": "hint", text: "What does it mean? Answer in your head, then show the answer." }); }
+    "reversed": function (q) {
+      var ask = q.of ? "Which term is this?" : "What does it mean?";
+      return h("p", { "class": "hint", text: ask + " Answer in your head, then show the answer." });
+    }
   };
 
   // ---- answering
@@ -511,9 +538,13 @@ var StudydeckFSRS = (function () {
     var f = filtersFromForm(), now = Date.now(), p = plan(f, now), n = p.ids.length;
     var text = p.pool.length === 1 ? "1 question matches" : p.pool.length + " questions match";
     text += ": " + p.due + " due, " + p.fresh + " new.";
-    if (!n && p.pool.length) {
-      var next = Math.min.apply(null, p.pool.map(function (id) { return cards[id].due; }));
-      text += " The next is due " + dueIn(next - now) + ".";
+    if (p.waiting) {
+      text += " " + (p.waiting === 1 ? "One waits" : p.waiting + " wait") + " for another day: the two ways of a " +
+        "question are never asked on one day.";
+    }
+    var known = p.pool.filter(function (id) { return id in cards; });
+    if (!n && !p.waiting && known.length) {
+      text += " The next is due " + dueIn(Math.min.apply(null, known.map(function (id) { return cards[id].due; })) - now) + ".";
     }
     $("f-count").textContent = text;
     $("start").disabled = n === 0;
