@@ -50,7 +50,7 @@ EXTRA = """
 ANSWERS = {
     "two-bulges": ("recall", True, False),
     "spring-tide-term": ("recall", True, False),
-    "two-high-tides": ("gaps", ["Two", " 24 HOURS. "], ["three", "a day"]),
+    "two-high-tides": ("gaps", {0: "Two"}, {0: "three"}),  # its {{c1::...}}; the c2 gap is shown
     "sun-vs-moon": ("type", "  THE moon!! ", "the Sun"),
     "spring-when": ("pick", ["New moon", "Full moon"], ["New moon"]),
     "spring-season": ("pick", ["False"], ["True"]),
@@ -58,8 +58,12 @@ ANSWERS = {
     "which-body": ("pick", ["The Moon"], ["The Sun"]),
     "accents": ("type", "nouvelle zelande", "Australia"),
     "injection": ("recall", True, False),
+    # The further cards of a question (a cloze's {{c2::...}}, a reversed question's other way): never asked on the
+    # day another card of the same question is.
+    "two-high-tides:c2": ("gaps", {1: " 24 HOURS. "}, {1: "a day"}),
+    "spring-tide-term:reverse": ("recall", True, False),
 }
-ORDER = list(ANSWERS)
+ORDER = [qid for qid in ANSWERS if ":" not in qid]  # the first session: one card of each question
 DECK_ID = "1357924680135"  # set in the bank below (the page keeps progress under it)
 EXTRA_IDS = ("which-body", "accents", "injection")
 
@@ -111,7 +115,7 @@ def answer(page, right: bool) -> str:
         page.click("#knew" if value else "#didnt")
         return qid
     if action == "gaps":
-        for i, text in enumerate(value):
+        for i, text in value.items():
             page.fill(f"input.gap-input[data-gap='{i}']", text)
     elif action == "type":
         page.fill("#typed", value)
@@ -186,12 +190,10 @@ def test_every_kind_answered_wrong_shows_the_right_answer(page) -> None:
 
 def test_wrong_choices_and_gaps_are_marked(page) -> None:
     start(page, kind="cloze")
-    assert page.get_attribute("input.gap-input[data-gap='1']", "placeholder") == "a duration"
-    assert page.get_attribute("input.gap-input[data-gap='1']", "aria-label") == "Gap 2 of 2 (a duration)"
+    assert page.get_attribute("input.gap-input[data-gap='0']", "aria-label") == "Gap 1 of 1"
     answer(page, right=False)
-    assert page.eval_on_selector_all(".gap-input", "xs => xs.map(x => x.className)") == [
-        "gap-input is-wrong", "gap-input is-wrong"]
-    assert page.eval_on_selector_all(".gap-fix", "xs => xs.map(x => x.textContent)") == ["two", "24 hours"]
+    assert page.eval_on_selector_all(".gap-input", "xs => xs.map(x => x.className)") == ["gap-input is-wrong"]
+    assert page.eval_on_selector_all(".gap-fix", "xs => xs.map(x => x.textContent)") == ["two"]
     start(page, kind="choice")
     answer(page, right=False)  # spring-when: one of the two right choices
     marks = dict(page.eval_on_selector_all(".option", "xs => xs.map(x => [x.querySelector('.text').textContent, "
@@ -261,7 +263,7 @@ def test_progress_survives_a_reload_and_reset_forgets_it(page, bank: Path) -> No
     assert text(page, "#score") == "Score 1 / 2"
     assert current_id(page) == "two-high-tides"
     open_options(page)
-    assert "answered 2 of 11 questions; 1 right the last time; 2 due now." in text(page, "#overall")
+    assert "answered 2 of 12 questions; 1 right the last time; 2 due now." in text(page, "#overall")
     stored = stored_progress(page)
     assert {qid: card["right"] for qid, card in stored["cards"].items()} == {"two-bulges": 1, "spring-tide-term": 0}
     assert set(stored["other"]) == {f"studydeck:{DECK_ID}:run"}
@@ -493,8 +495,8 @@ def test_a_session_asks_due_questions_first_then_new_ones(page) -> None:
     page.fill("#f-size", "4")
     page.dispatch_event("#f-size", "change")
     # the third, two-high-tides, is in its 10-minute learning step: due soon enough to count (as in Anki)
-    assert text(page, "#f-count") == ("11 questions match: 3 due, 8 new. One waits for another day: the two ways of a "
-                                      "question are never asked on one day.")  # spring-tide-term's other way
+    assert text(page, "#f-count") == ("12 questions match: 3 due, 9 new. 2 wait for another day: two cards of a "
+                                      "question are never asked on one day.")  # spring-tide-term's other way, c2
     assert text(page, "#start") == "Start 4 questions"
     page.click("#start")
     asked = []
@@ -509,7 +511,7 @@ def test_a_reversed_question_is_asked_both_ways_never_on_one_day(page) -> None:
     # As in Anki and the quiz: the term for its meaning, then, on another day, the meaning for its term.
     open_options(page)
     page.select_option("#f-kind", "reversed")
-    waits = "One waits for another day: the two ways of a question are never asked on one day."
+    waits = "One waits for another day: two cards of a question are never asked on one day."
     assert text(page, "#f-count") == f"2 questions match: 0 due, 2 new. {waits}"
     assert text(page, "#start") == "Start 1 question"
     page.click("#start")
@@ -540,6 +542,30 @@ def test_a_reversed_question_is_asked_both_ways_never_on_one_day(page) -> None:
     assert "Spring tide" in text(page, "#missed-list")
 
 
+def test_a_cloze_is_asked_once_per_deletion_number(page) -> None:
+    # {{c1::two}} and {{c2::24 hours::a duration}}: two cards, as in Anki, each with the other gap shown.
+    start(page, kind="cloze")
+    assert current_id(page) == "two-high-tides"
+    assert text(page, "#position") == "Question 1 of 1"
+    assert text(page, ".gap-shown") == "24 hours" and "Fill in the gap." in text(page, "#card")
+    assert "Fill in the blanks, part 1" in text(page, ".meta")
+    answer(page, right=True)
+    page.evaluate("""(deck) => {  // the day after
+        const key = `studydeck:${deck}:card:two-high-tides`, card = JSON.parse(localStorage.getItem(key));
+        card.last -= 86400000; card.due += 86400000; localStorage.setItem(key, JSON.stringify(card));
+    }""", DECK_ID)
+    page.reload()
+    start(page, kind="cloze")
+    assert current_id(page) == "two-high-tides:c2"
+    assert "Fill in the blanks, part 2" in text(page, ".meta")
+    assert text(page, ".gap-shown") == "two"
+    assert page.get_attribute("input.gap-input[data-gap='1']", "placeholder") == "a duration"
+    assert page.get_attribute("input.gap-input[data-gap='1']", "aria-label") == "Gap 1 of 1 (a duration)"
+    answer(page, right=False)
+    assert page.eval_on_selector_all(".gap-fix", "xs => xs.map(x => x.textContent)") == ["24 hours"]
+    assert "Answer: Most coasts see two high tides in a little more than 24 hours." in text(page, "#feedback")
+
+
 def test_progress_moves_between_devices_as_a_file(browser, page_url: str, tmp_path: Path) -> None:
     laptop = browser.new_context()
     page = laptop.new_page()
@@ -564,7 +590,7 @@ def test_progress_moves_between_devices_as_a_file(browser, page_url: str, tmp_pa
     note = expect(page.locator("#transfer-note"))  # waits: the file is read in the background
     page.set_input_files("#import", str(saved))
     note.to_have_text("Loaded: 2 questions updated from the file.")
-    assert "answered 2 of 11 questions; 1 right the last time" in text(page, "#overall")
+    assert "answered 2 of 12 questions; 1 right the last time" in text(page, "#overall")
     page.set_input_files("#import", str(saved))  # loading it again changes nothing
     note.to_have_text("Loaded: 0 questions updated from the file.")
     other = tmp_path / "other.json"

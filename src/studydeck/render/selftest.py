@@ -177,7 +177,7 @@ def _cloze(html: QuestionHtml) -> dict[str, Any]:
     return {
         "prompt": html.fill(_blank),
         "answer": html.fill(_shown),
-        "gaps": [{"accept": [g.text], "hint": g.hint, "number": g.number} for g in html.gaps],
+        "gaps": [{"accept": [g.text], "hint": g.hint, "number": g.number, "html": g.html} for g in html.gaps],
     }
 
 

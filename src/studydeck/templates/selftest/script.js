@@ -139,11 +139,21 @@ var StudydeckFSRS = (function () {
   // Every map keyed by a question id, a source or a tag is made without a prototype: an id such as
   // "constructor" or "__proto__" is then just a key.
   function dict(from) { return Object.assign(Object.create(null), from || {}); }
-  // A reversed question is two cards, as in Anki and `studydeck quiz`: the term asked for its meaning, and the
-  // meaning asked for its term. The second is a card of its own here, "<id>:reverse" (no id holds a ":").
+  // A question is asked as Anki and `studydeck quiz` ask it: a reversed one both ways (the term for its meaning,
+  // the meaning for its term), a cloze once per deletion number ({{c1::...}}, {{c2::...}}: the gaps of that
+  // number blank, the others shown). Each further card is a question of its own here, "<id>:reverse" or
+  // "<id>:c2" (no id holds a ":"), and `of` names the question it comes from.
   data.questions = data.questions.reduce(function (all, q) {
     all.push(q);
     if (q.kind === "reversed") all.push(Object.assign({}, q, { id: q.id + ":reverse", of: q.id, prompt: q.answer, answer: q.prompt }));
+    if (q.kind === "cloze") {
+      var numbers = q.gaps.map(function (g) { return g.number; }).filter(function (n, i, all) { return all.indexOf(n) === i; });
+      numbers.sort(function (a, b) { return a - b; });
+      if (numbers.length > 1) {
+        q.number = numbers[0];
+        numbers.slice(1).forEach(function (n) { all.push(Object.assign({}, q, { id: q.id + ":c" + n, of: q.id, number: n })); });
+      }
+    }
     return all;
   }, []);
   var byId = dict();
@@ -248,8 +258,8 @@ var StudydeckFSRS = (function () {
     }).map(function (q) { return q.id; });
   }
   // A session: the due questions of the pool, earliest first, then new ones in bank order (shuffled if asked),
-  // at most `size` in all. The two ways of a reversed question never follow each other: once one is answered,
-  // the other waits until the next day (a day starts at local midnight), as in the quiz.
+  // at most `size` in all. Two cards of one question never follow each other: once one is answered, the others
+  // wait until the next day (a day starts at local midnight), as in the quiz.
   function plan(f, now) {
     var ids = pool(f), due = [], fresh = [];
     ids.forEach(function (id) {
@@ -319,7 +329,7 @@ var StudydeckFSRS = (function () {
     form.addEventListener("submit", function (e) { e.preventDefault(); primary(); });
     var source = data.sources[q.source];
     var meta = h("p", { "class": "meta" },
-      h("span", { "class": "kind", text: data.kinds[q.kind] + (q.of ? ", the other way" : "") }),
+      h("span", { "class": "kind", text: data.kinds[q.kind] + cardName(q) }),
       h("span", { "class": "from", title: source.citation, text: source.title }));
     q.tags.forEach(function (t) { meta.append(h("span", { "class": "tag", text: "#" + t })); });
     form.append(meta);
@@ -332,6 +342,11 @@ var StudydeckFSRS = (function () {
     actions.append(h("button", { type: "submit", "class": "primary", id: "check", text: free ? "Show answer" : "Check" }));
     form.append(h("div", { id: "feedback", "class": "feedback", role: "status", "aria-live": "polite" }), actions);
     return form;
+  }
+  // Which card of its question this is, when the question has several (as Anki names them: Card 2, Cloze 2).
+  function cardName(q) {
+    if (q.kind === "reversed") return q.of ? ", the other way" : "";
+    return q.number ? ", part " + q.number : "";
   }
   function options(q, labels, multiple, order) {
     var set = h("fieldset", { "class": "options", "aria-labelledby": "prompt" });
@@ -361,15 +376,18 @@ var StudydeckFSRS = (function () {
     },
     "cloze": function (q, prompt) {
       prompt.classList.add("cloze-text");
-      prompt.querySelectorAll("span.gap").forEach(function (span) {
-        var i = Number(span.getAttribute("data-gap")), gap = q.gaps[i];
+      var spans = Array.prototype.slice.call(prompt.querySelectorAll("span.gap"));
+      var asked = spans.filter(function (span) { return !q.number || q.gaps[Number(span.getAttribute("data-gap"))].number === q.number; });
+      spans.forEach(function (span) {
+        var i = Number(span.getAttribute("data-gap")), gap = q.gaps[i], at = asked.indexOf(span);
+        if (at < 0) return span.replaceWith(trusted("span", { "class": "gap-shown" }, gap.html));
         span.replaceWith(h("input", {
           type: "text", "class": "gap-input", "data-gap": String(i), autocomplete: "off", autocapitalize: "off",
           spellcheck: "false", enterkeyhint: "done", placeholder: gap.hint || "…",
-          "aria-label": "Gap " + (i + 1) + " of " + q.gaps.length + (gap.hint ? " (" + gap.hint + ")" : "")
+          "aria-label": "Gap " + (at + 1) + " of " + asked.length + (gap.hint ? " (" + gap.hint + ")" : "")
         }));
       });
-      return h("p", { "class": "hint", text: q.gaps.length === 1 ? "Fill in the gap." : "Fill in the " + q.gaps.length + " gaps." });
+      return h("p", { "class": "hint", text: asked.length === 1 ? "Fill in the gap." : "Fill in the " + asked.length + " gaps." });
     },
     "basic": function () { return h("p", { "class": "hint", text: "Answer in your head, then show the answer." }); },
     "reversed": function (q) {
@@ -539,7 +557,7 @@ var StudydeckFSRS = (function () {
     var text = p.pool.length === 1 ? "1 question matches" : p.pool.length + " questions match";
     text += ": " + p.due + " due, " + p.fresh + " new.";
     if (p.waiting) {
-      text += " " + (p.waiting === 1 ? "One waits" : p.waiting + " wait") + " for another day: the two ways of a " +
+      text += " " + (p.waiting === 1 ? "One waits" : p.waiting + " wait") + " for another day: two cards of a " +
         "question are never asked on one day.";
     }
     var known = p.pool.filter(function (id) { return id in cards; });
