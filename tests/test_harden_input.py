@@ -321,6 +321,23 @@ def test_a_template_that_never_stops_writing_is_stopped(bank: Path, capsys: pyte
     _fails_cleanly(capsys, bank, "the page grew beyond")
 
 
+def test_a_template_that_writes_nothing_over_and_over_keeps_to_its_memory(bank: Path) -> None:
+    """A runaway loop of empty values adds nothing to the page, and nothing to the memory the build takes."""
+    import resource
+
+    (bank / "templates").mkdir()
+    (bank / "templates" / "worksheet.html.jinja").write_text(
+        "{% for i in range(2000) %}{% for j in range(2000) %}{{ title[:0] }}{% endfor %}{% endfor %}done")
+
+    def limited() -> None:  # the build's address space without the loop (300 MB) and some; kept, 4M empties take 500
+        resource.setrlimit(resource.RLIMIT_AS, (400 << 20, 400 << 20))
+
+    run = subprocess.run([sys.executable, "-m", "studydeck", "build", str(bank), "--format", "html"],
+                         capture_output=True, text=True, timeout=120, preexec_fn=limited)
+    assert run.returncode == 0, run.stderr
+    assert (bank / "decks" / "the-tides-worksheet.html").read_text() == "done"
+
+
 def test_special_files_among_templates_are_named(bank: Path, capsys: pytest.CaptureFixture[str]) -> None:
     templates = bank / "templates"
     (templates / "anki").mkdir(parents=True)

@@ -159,6 +159,8 @@ def _chunks(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> I
         jinja_context = template.new_context(dict(context))
         try:
             for piece in template.root_render_func(jinja_context):
+                if not piece:
+                    continue  # adds nothing to the page: kept, a loop of empty values would fill the memory
                 gather(piece)
                 size += len(piece)
                 if size >= flush_at:
