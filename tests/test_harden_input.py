@@ -327,15 +327,51 @@ def test_a_template_that_writes_nothing_over_and_over_keeps_to_its_memory(bank: 
 
     (bank / "templates").mkdir()
     (bank / "templates" / "worksheet.html.jinja").write_text(
-        "{% for i in range(2000) %}{% for j in range(2000) %}{{ title[:0] }}{% endfor %}{% endfor %}done")
+        "{% for i in range(1200) %}{% for j in range(1200) %}{{ title[:0] }}{% endfor %}{% endfor %}done")
 
-    def limited() -> None:  # the build's address space without the loop (300 MB) and some; kept, 4M empties take 500
+    def limited() -> None:  # the build's address space without the loop (300 MB) and some; kept, 1.4M empties take 180
         resource.setrlimit(resource.RLIMIT_AS, (400 << 20, 400 << 20))
 
     run = subprocess.run([sys.executable, "-m", "studydeck", "build", str(bank), "--format", "html"],
                          capture_output=True, text=True, timeout=120, preexec_fn=limited)
     assert run.returncode == 0, run.stderr
     assert (bank / "decks" / "the-tides-worksheet.html").read_text() == "done"
+
+
+@pytest.mark.parametrize("content", [
+    "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",  # writes nothing, for hours
+    "{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(60) }}",  # 2 ** 60 calls
+    "{% macro m() %}{{ caller() }}{{ caller() }}{% endmacro %}"  # a call block, its body run twice a call
+    "{% for i in range(100000) %}{% call m() %}{{ i }}{% endcall %}{% endfor %}",
+])
+def test_a_template_that_would_run_for_hours_is_stopped_at_its_line(
+        bank: Path, content: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from studydeck.render import templating
+
+    monkeypatch.setattr(templating, "_STEPS", 100_000)  # the same rule, reached sooner
+    (bank / "templates").mkdir()
+    (bank / "templates" / "key.html.jinja").write_text(content)
+    text = _fails_cleanly(capsys, bank, "templates/key.html.jinja:1: the templates took over 100,",
+                          "steps (passes through a loop or a macro)")
+    assert "key.html.jinja:1:1: error: the templates took over" in _run(capsys, "check", str(bank))[1]
+
+
+def test_a_template_that_gathers_a_runaway_loop_keeps_to_its_memory(bank: Path) -> None:
+    """A loop inside `{% set %}` is gathered whole before anything is written: its steps stop it first."""
+    import resource
+
+    (bank / "templates").mkdir()
+    (bank / "templates" / "worksheet.html.jinja").write_text(
+        "{% set x %}{% for i in range(100000) %}{% for j in range(100000) %}{{ i }}{% endfor %}{% endfor %}"
+        "{% endset %}{{ x|length }}")
+
+    def limited() -> None:  # the build's address space (300 MB) and what 2 million steps may gather
+        resource.setrlimit(resource.RLIMIT_AS, (600 << 20, 600 << 20))
+
+    run = subprocess.run([sys.executable, "-m", "studydeck", "build", str(bank), "--format", "html"],
+                         capture_output=True, text=True, timeout=120, preexec_fn=limited)
+    assert run.returncode == 1
+    assert "worksheet.html.jinja:1: the templates took over 2,000," in run.stderr, run.stderr
 
 
 def test_special_files_among_templates_are_named(bank: Path, capsys: pytest.CaptureFixture[str]) -> None:

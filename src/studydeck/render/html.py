@@ -144,7 +144,7 @@ def render(bank: Bank, fields: Mapping[str, QuestionHtml], options: RenderOption
     """A worksheet and an answer key per version, and their PDFs with `--pdf`."""
     fields = finish(bank, fields, PRINT).fields  # images embedded, sized for paper
     questions = options.selection.chosen(bank)
-    env = templating.environment(options.templates)
+    env = templating.environment(options.templates, len(questions))
     # Each page's context is made when its turn comes to be written, and let go after: a large bank's worksheet
     # and key never hold their items at once.
     pages: dict[str, tuple[str, Callable[[], dict[str, object]]]] = {}

@@ -94,7 +94,7 @@ def render(bank: Bank, fields: Mapping[str, QuestionHtml], options: RenderOption
         "document": Document(options.paper, len(readings)),
         "sources": readings,
     }
-    page = templating.render(templating.environment(options.templates), "reading.html.jinja", context)
+    page = templating.render(templating.environment(options.templates, len(bank.questions)), "reading.html.jinja", context)
     stem = f"{bank.name}-reading"
     html = page.encode("utf-8")
     outputs = [Output(f"{stem}.html", html)]

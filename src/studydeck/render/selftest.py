@@ -39,7 +39,7 @@ _JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028"
 
 def render(bank: Bank, fields: Mapping[str, QuestionHtml], options: RenderOptions) -> Rendered:
     """The self-test page for the whole bank, as one self-contained HTML file."""
-    env = environment(options.templates)
+    env = environment(options.templates, len(bank.questions))
     fields = finish(bank, fields, PAGE).fields  # images and sounds embedded: the page stays one offline file
 
     def write(handle: BinaryIO) -> None:

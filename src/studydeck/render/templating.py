@@ -43,10 +43,11 @@ _COMPILED = _CompiledTemplates()
 _COMPILED_SANDBOXED = _CompiledTemplates()
 
 
-def environment(templates: Path | None) -> jinja2.Environment:
+def environment(templates: Path | None, questions: int = 0) -> jinja2.Environment:
     """A fresh environment: autoescaping on, undefined variables an error, the Markdown filters set.
 
-    `templates` is the project's own template folder, searched before the built-in one.
+    `templates` is the project's own template folder, searched before the built-in one; `questions` is how
+    many questions the pages show (a project's templates may take steps in proportion, see `_Sandboxed`).
     """
     builtin = jinja2.FileSystemLoader(BUILTIN)
     loaders: list[jinja2.BaseLoader] = []
@@ -67,6 +68,9 @@ def environment(templates: Path | None) -> jinja2.Environment:
         keep_trailing_newline=True,
         bytecode_cache=_COMPILED_SANDBOXED if own else _COMPILED,
     )
+    if isinstance(env, _Sandboxed):
+        env.max_steps = _STEPS + _STEPS_PER_QUESTION * questions
+        env.filters[_STEP_FILTER] = env.take_step
     env.filters.update(md=inline, plain=plain, quote=quote, css_string=css_string)
     env.tests["block"] = is_block_html
     return env
@@ -80,10 +84,40 @@ _MAX_PRODUCT = 10_000_000
 _MAX_BITS = 100_000
 
 
+# What a project's templates may do for one build: this many passes through the body of a loop or a macro in
+# all, plus so many per question. Far beyond any page (the built-in worksheet and key take 4 per question), short
+# of a loop in a loop over large ranges, or a macro calling itself twice, that would run for hours.
+_STEPS = 2_000_000
+_STEPS_PER_QUESTION = 20
+_STEP_FILTER = "studydeck_step"
+
+
 class _Sandboxed(jinja2.sandbox.SandboxedEnvironment):
-    """Jinja's sandbox, with repetition (`"x" * n`, `[a] * n`) and powers kept to sizes a page can hold."""
+    """Jinja's sandbox, with repetition (`"x" * n`, `[a] * n`) and powers kept to sizes a page can hold, and
+    the steps its templates take counted: every pass through a loop's or a macro's body (however the loop was
+    started: a recursive loop, a nested one, one that writes nothing) counts one, up to `max_steps`."""
 
     intercepted_binops = frozenset(["*", "**"])
+    max_steps = _STEPS
+    steps = 0
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> jinja2.nodes.Template:
+        tree = super()._parse(source, name, filename)
+        for node in tree.find_all((jinja2.nodes.For, jinja2.nodes.Macro, jinja2.nodes.CallBlock)):
+            assert isinstance(node, (jinja2.nodes.For, jinja2.nodes.Macro, jinja2.nodes.CallBlock))
+            # A filter is called directly (a call would go through the sandbox's checks: 20 times slower).
+            step = jinja2.nodes.Filter(jinja2.nodes.Const(""), _STEP_FILTER, [], [], None, None)
+            node.body.insert(0, jinja2.nodes.ExprStmt(step, lineno=node.lineno))
+        return tree
+
+    @jinja2.pass_context  # never folded into a constant when the template is compiled
+    def take_step(self, context: jinja2.runtime.Context, value: object = "") -> str:
+        self.steps += 1
+        if self.steps > self.max_steps:
+            raise jinja2.exceptions.SecurityError(
+                f"the templates took over {self.max_steps:,} steps (passes through a loop or a macro); does a loop "
+                "run over a range far larger than the bank, or a macro call itself without end?")
+        return ""
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(left, int) and isinstance(right, int) and \
