@@ -174,12 +174,15 @@ def write(handle: BinaryIO, env: jinja2.Environment, name: str, context: Mapping
     """
     waiting = dict(fill or {})
     for chunk in _chunks(env, name, context):
-        if waiting and PLACEHOLDER in chunk:
-            for placeholder in [p for p in waiting if p in chunk]:
-                before, chunk = chunk.split(placeholder, 1)
-                handle.write(before.encode("utf-8"))
-                for part in waiting.pop(placeholder)():
-                    handle.write(part.encode("utf-8"))
+        while waiting and PLACEHOLDER in chunk:
+            found = [(chunk.find(p), p) for p in waiting if p in chunk]
+            if not found:
+                break
+            at, placeholder = min(found)  # the first in the text, whatever the order of `fill`
+            handle.write(chunk[:at].encode("utf-8"))
+            for part in waiting.pop(placeholder)():
+                handle.write(part.encode("utf-8"))
+            chunk = chunk[at + len(placeholder):]
         handle.write(chunk.encode("utf-8"))
 
 
