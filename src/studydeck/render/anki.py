@@ -260,7 +260,8 @@ class _Note(NamedTuple):
     model_id: int
     mod: int
     tags: str
-    fields: str  # joined by Anki's field separator, \x1f
+    question: Question  # its fields are made again when the row is written: a large bank's never all exist at once
+    html: QuestionHtml
     due: int
     ords: tuple[int, ...]
 
@@ -309,7 +310,7 @@ def _decks(bank: Bank, fields: Mapping[str, QuestionHtml], models: dict[Kind, _M
         tags = note_tags(question)
         model_id = MODEL_IDS[question.kind]
         mod = clock.note(question.id, _digest([model_id, note_fields_, tags]), model_id)
-        note = _Note(guid(bank, question), model_id, mod, f" {' '.join(tags)} ", "\x1f".join(note_fields_), position,
+        note = _Note(guid(bank, question), model_id, mod, f" {' '.join(tags)} ", question, fields[question.id], position,
                      _card_ords(question))
         subdecks[question.source][1].append(note)
     return [(parent, []), *(entry for entry in subdecks.values() if entry[1])]
@@ -427,8 +428,8 @@ def _note_rows(decks: list[tuple[genanki.Deck, list[_Note]]], ids: Iterator[int]
     for deck, deck_notes in decks:
         for note in deck_notes:
             note_id = next(ids)
-            yield (note_id, note.guid, note.model_id, note.mod, -1, note.tags, note.fields,
-                   note.fields.split("\x1f", 1)[0], 0, 0, "")
+            values = note_fields(note.question, note.html)
+            yield (note_id, note.guid, note.model_id, note.mod, -1, note.tags, "\x1f".join(values), values[0], 0, 0, "")
             cards += [(next(ids), note_id, deck.deck_id, ord_, note.mod, -1, 0, 0, note.due, 0, 0, 0, 0, 0, 0, 0, 0, "")
                       for ord_ in note.ords]
 
