@@ -351,8 +351,8 @@ def test_a_template_that_would_run_for_hours_is_stopped_at_its_line(
     monkeypatch.setattr(templating, "_STEPS", 100_000)  # the same rule, reached sooner
     (bank / "templates").mkdir()
     (bank / "templates" / "key.html.jinja").write_text(content)
-    text = _fails_cleanly(capsys, bank, "templates/key.html.jinja:1: the templates took over 100,",
-                          "steps (passes through a loop or a macro)")
+    _fails_cleanly(capsys, bank, "templates/key.html.jinja:1: the templates took over 100,",
+                   "steps (passes through a loop or a macro)")
     assert "key.html.jinja:1:1: error: the templates took over" in _run(capsys, "check", str(bank))[1]
 
 
