@@ -483,3 +483,16 @@ def test_a_misspelled_card_file_is_a_warning_not_silence(tmp_path: Path, capsys:
     out = capsys.readouterr().out
     assert "templates/anki/basic.frnt.html:1:1: warning: replaces no built-in card file, so it is not used" in out
     assert "a misspelled name?" in out
+
+
+@pytest.mark.parametrize("content", ['{{ "\\ud800" }}', '{{ "%c" % 56320 }}', '{{ "%c"|format(55357) }}'])
+def test_a_template_that_writes_half_a_surrogate_pair_is_a_message(bank: Path, content: str,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A lone surrogate cannot be saved as UTF-8: a message at the template, not an internal error."""
+    (bank / "templates").mkdir()
+    (bank / "templates" / "worksheet.html.jinja").write_text("<p>\n" + content)
+    text = _fails_cleanly(capsys, bank, "half of a UTF-16 pair")
+    assert str(bank / "templates" / "worksheet.html.jinja") in text
+    status, checked = _run(capsys, "check", str(bank))
+    assert status == 1
+    assert "templates/worksheet.html.jinja:1:1: error: the page holds \\ud" in checked

@@ -204,10 +204,10 @@ def _chunks(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> I
                     if size > MAX_OUTPUT:
                         raise TemplateError(f"{name}: the page grew beyond {MAX_OUTPUT >> 30} billion characters; "
                                             "does a loop of the template never end?")
-                    yield "".join(pieces)
+                    yield _text(env, template, "".join(pieces))
                     pieces.clear()
                     flush_at = size + _CHUNK
-            yield "".join(pieces)
+            yield _text(env, template, "".join(pieces))
         except TemplateError:
             raise
         except Exception:
@@ -231,6 +231,21 @@ def _chunks(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> I
         raise
     except Exception as e:  # an error of the template's own code: 1 // 0, calling a text, ...
         raise _located(e, f"{type(e).__name__}: {_first_line(e)}") from e
+
+
+# Half of a UTF-16 pair: a project's template can make one (`"\\ud800"`, `"%c" % 55296`), and no page can hold it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _text(env: jinja2.Environment, template: jinja2.Template, chunk: str) -> str:
+    """`chunk`, if it can be written as UTF-8 (only a project's own template can make one that cannot)."""
+    found = _SURROGATE.search(chunk) if isinstance(env, _Sandboxed) else None
+    if found is not None:
+        detail = (f"the page holds \\u{ord(found.group()):x}, half of a UTF-16 pair, which is no character and cannot "
+                  "be saved; does the template write it as an escape (\"\\ud83d\") or with %c?")
+        path = template.filename or template.name or "template"
+        raise TemplateError(f"{path}: {detail}", template.filename, 1, detail)
+    return chunk
 
 
 def _first_line(error: Exception) -> str:
