@@ -278,6 +278,12 @@ def test_a_media_file_that_cannot_be_read_is_named_at_its_reference(bank: Path, 
     ("worksheet.html.jinja", "{{ 10 ** 10000000 }}", "is too large a number"),
     ("worksheet.html.jinja", "{% for i in range(10**12) %}x{% endfor %}", "Range too big"),
     ("worksheet.html.jinja", "{{ ''.__class__.__mro__ }}", "unsafe"),
+    # Gigabytes made without a loop: a text added to itself, a width, a constant folded as the template compiles.
+    ("worksheet.html.jinja", '{% set a = "x" * 10000000 %}{% set b = a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a %}\n'
+     "{{ (b + b + b + b + b + b + b + b + b + b + b)|length }}", "the template took over 1 GB of memory"),
+    ("worksheet.html.jinja", "{{ title.center(1500000000) }}", "the template took over 1 GB of memory"),
+    ("key.html.jinja", '{{ "%1500000000d"|format(1) }}', "the template took over 1 GB of memory"),
+    ("selftest.html.jinja", "{{ lipsum(10**7) }}", "steps (passes through a loop or a macro)"),
     ("selftest.html.jinja", "{{ nope.x }}", "selftest.html.jinja:1: 'nope' is undefined"),
 ])
 def test_a_failing_template_override_is_a_message_at_its_line(bank: Path, name: str, content: str, expected: str,

@@ -6,7 +6,10 @@ A project's template may extend the built-in one it replaces as `builtin/<name>`
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -71,6 +74,7 @@ def environment(templates: Path | None, questions: int = 0) -> jinja2.Environmen
     if isinstance(env, _Sandboxed):
         env.max_steps = _STEPS + _STEPS_PER_QUESTION * questions
         env.filters[_STEP_FILTER] = env.take_step
+        env.globals["lipsum"] = env.lipsum
     env.filters.update(md=inline, plain=plain, quote=quote, css_string=css_string)
     env.tests["block"] = is_block_html
     return env
@@ -82,6 +86,51 @@ MAX_OUTPUT = 1 << 30
 # What one `*` or `**` in a project's template may make: a string or list this long, a number of this many bits.
 _MAX_PRODUCT = 10_000_000
 _MAX_BITS = 100_000
+
+
+# What memory a project's template may take while a page renders, beyond what the build held when it began: one
+# expression, without any loop, can make a text or list of gigabytes (`a ~ a` set over and over, `center(10**9)`,
+# `lipsum(10**7)`, `batch(1)` of a long text). Far beyond a page's pieces, which leave in chunks of a megabyte.
+MAX_MEMORY = 1 << 30
+
+
+class _MemoryCap:
+    """While a project's template renders (`with cap:`), the process may grow by MAX_MEMORY at most: the system's
+    limit on its address space is the one bound every way of making a large value meets (beyond it, the allocation
+    fails with MemoryError). Only on Linux, and only when `active`; elsewhere nothing."""
+
+    def __init__(self, active: bool) -> None:
+        self.saved: tuple[int, int] | None = None
+        if not active or sys.platform != "linux":
+            return
+        import resource
+
+        self.saved = soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            self.limit = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE") + MAX_MEMORY
+        for given in (soft, hard):
+            if given != resource.RLIM_INFINITY:
+                self.limit = min(self.limit, given)
+
+    def __enter__(self) -> None:
+        if self.saved is not None:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, (self.limit, self.saved[1]))
+
+    def __exit__(self, *exc: object) -> None:
+        if self.saved is not None:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, self.saved)
+
+    @contextlib.contextmanager
+    def lifted(self) -> Iterator[None]:
+        self.__exit__()
+        try:
+            yield
+        finally:
+            self.__enter__()
 
 
 # What a project's templates may do for one build: this many passes through the body of a loop or a macro in
@@ -112,12 +161,20 @@ class _Sandboxed(jinja2.sandbox.SandboxedEnvironment):
 
     @jinja2.pass_context  # never folded into a constant when the template is compiled
     def take_step(self, context: jinja2.runtime.Context, value: object = "") -> str:
-        self.steps += 1
+        return self.take_steps(1)
+
+    def take_steps(self, count: int) -> str:
+        self.steps += count
         if self.steps > self.max_steps:
             raise jinja2.exceptions.SecurityError(
                 f"the templates took over {self.max_steps:,} steps (passes through a loop or a macro); does a loop "
                 "run over a range far larger than the bank, or a macro call itself without end?")
         return ""
+
+    def lipsum(self, n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:
+        """Jinja's `lipsum`, a step per word it may write: its own loop, and as slow as one."""
+        self.take_steps(abs(n) * abs(max))  # a negative count would give steps back
+        return jinja2.utils.generate_lorem_ipsum(n, html, min, max)
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(left, int) and isinstance(right, int) and \
@@ -191,22 +248,27 @@ def _chunks(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> I
     size, flush_at = 0, _CHUNK
     pieces: list[str] = []
     gather = pieces.append
+    cap = _MemoryCap(isinstance(env, _Sandboxed))
     try:
-        template = env.get_template(name)
+        with cap:  # compiling folds constant expressions: `{{ "x"|center(10**9) }}` is made then
+            template = env.get_template(name)
         jinja_context = template.new_context(dict(context))
         try:
-            for piece in template.root_render_func(jinja_context):
-                if not piece:
-                    continue  # adds nothing to the page: kept, a loop of empty values would fill the memory
-                gather(piece)
-                size += len(piece)
-                if size >= flush_at:
-                    if size > MAX_OUTPUT:
-                        raise TemplateError(f"{name}: the page grew beyond {MAX_OUTPUT >> 30} billion characters; "
-                                            "does a loop of the template never end?")
-                    yield _text(env, template, "".join(pieces))
-                    pieces.clear()
-                    flush_at = size + _CHUNK
+            with cap:
+                for piece in template.root_render_func(jinja_context):
+                    if not piece:
+                        continue  # adds nothing to the page: kept, a loop of empty values would fill the memory
+                    gather(piece)
+                    size += len(piece)
+                    if size >= flush_at:
+                        if size > MAX_OUTPUT:
+                            raise TemplateError(f"{name}: the page grew beyond {MAX_OUTPUT >> 30} billion characters; "
+                                                "does a loop of the template never end?")
+                        chunk = _text(env, template, "".join(pieces))
+                        pieces.clear()
+                        flush_at = size + _CHUNK
+                        with cap.lifted():  # what takes the chunk is not the template's to pay for
+                            yield chunk
             yield _text(env, template, "".join(pieces))
         except TemplateError:
             raise
@@ -225,6 +287,9 @@ def _chunks(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> I
         raise _located(e, e.message or "undefined") from e
     except jinja2.TemplateError as e:
         raise _located(e, e.message or type(e).__name__) from e
+    except MemoryError as e:
+        raise _located(e, f"the template took over {MAX_MEMORY >> 30} GB of memory; does it make a text or list far "
+                       "larger than the page (a text added to itself over and over, a width such as center(10**9))?") from e
     except RecursionError as e:
         raise _located(e, "a template includes, extends or calls itself without end") from e
     except (StudydeckError, OSError):
