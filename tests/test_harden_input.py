@@ -502,3 +502,17 @@ def test_a_template_that_writes_half_a_surrogate_pair_is_a_message(bank: Path, c
     status, checked = _run(capsys, "check", str(bank))
     assert status == 1
     assert "templates/worksheet.html.jinja:1:1: error: the page holds \\ud" in checked
+
+
+def test_a_template_that_uses_a_missing_one_is_named_at_its_line(bank: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    (bank / "templates" / "parts").mkdir(parents=True)
+    (bank / "templates" / "key.html.jinja").write_text(
+        '{% extends "builtin/key.html.jinja" %}\n{% block intro %}\n{% include "parts/gone.jinja" %}\n{% endblock %}\n')
+    (bank / "templates" / "reading.html.jinja").write_text('<p>\n{% import "parts/macros.jinja" as m %}')
+    text = _fails_cleanly(capsys, bank, "templates/key.html.jinja:3: template not found: parts/gone.jinja")
+    status, checked = _run(capsys, "check", str(bank))
+    assert status == 1
+    assert "templates/key.html.jinja:3:1: error: template not found: parts/gone.jinja" in checked
+    assert "templates/reading.html.jinja:2:1: error: template not found: parts/macros.jinja" in checked
+    assert str(bank / "templates" / "key.html.jinja") in text

@@ -281,8 +281,8 @@ def _chunks(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> I
     except jinja2.TemplateSyntaxError as e:
         detail = f"template syntax error: {e.message}"
         raise TemplateError(f"{e.filename or e.name}:{e.lineno}: {detail}", e.filename, e.lineno, detail) from e
-    except jinja2.TemplateNotFound as e:
-        raise TemplateError(f"template not found: {e.name}") from e
+    except jinja2.TemplateNotFound as e:  # at the line of the template that includes, imports or extends it
+        raise _located(e, f"template not found: {e.name}") from e
     except jinja2.UndefinedError as e:
         raise _located(e, e.message or "undefined") from e
     except jinja2.TemplateError as e:
