@@ -564,6 +564,8 @@ def test_a_cloze_is_asked_once_per_deletion_number(page) -> None:
     answer(page, right=False)
     assert page.eval_on_selector_all(".gap-fix", "xs => xs.map(x => x.textContent)") == ["24 hours"]
     assert "Answer: Most coasts see two high tides in a little more than 24 hours." in text(page, "#feedback")
+    # the answer marks the gap this card asked, not the one it showed
+    assert page.eval_on_selector_all("#feedback mark.gap-answer", "xs => xs.map(x => x.textContent)") == ["24 hours"]
 
 
 def test_progress_moves_between_devices_as_a_file(browser, page_url: str, tmp_path: Path) -> None:

@@ -503,7 +503,7 @@ var StudydeckFSRS = (function () {
     box.replaceChildren();
     if (verdict) box.append(verdict);
     if (extra) box.append(extra);
-    box.append(h("p", { "class": "answer" }, h("span", { "class": "label", text: "Answer: " }), trusted("span", {}, q.answer)));
+    box.append(h("p", { "class": "answer" }, h("span", { "class": "label", text: "Answer: " }), answerOf(q)));
     if (q.kind === "type-in" && q.accept.length > 1) {
       box.append(h("p", { "class": "hint", text: "Also accepted: " + q.accept.slice(1).join("; ") }));
     }
@@ -514,6 +514,17 @@ var StudydeckFSRS = (function () {
     box.append(h("figure", { "class": "source" },
       trusted("blockquote", { "class": "passage" }, q.passage),
       h("figcaption", { "class": "citation", text: "— " + q.citation })));
+  }
+  // The answer as shown after a card: a cloze card of one deletion number marks only the gaps it asked.
+  function answerOf(q) {
+    if (q.kind !== "cloze" || !q.number) return trusted("span", {}, q.answer);
+    var node = trusted("span", {}, q.prompt);
+    node.querySelectorAll("span.gap").forEach(function (span) {
+      var gap = q.gaps[Number(span.getAttribute("data-gap"))];
+      span.replaceWith(gap.number === q.number ? trusted("mark", { "class": "gap-answer" }, gap.html)
+        : trusted("span", { "class": "gap-shown" }, gap.html));
+    });
+    return node;
   }
   function nextButton() {
     var last = current.index + 1 >= state.run.ids.length;
@@ -623,7 +634,7 @@ var StudydeckFSRS = (function () {
         var q = byId[id];
         var item = h("li", { "data-id": id });
         if (q.kind !== "cloze") item.append(trusted("div", { "class": "q" }, q.prompt));
-        item.append(h("div", { "class": "a" }, h("span", { "class": "label", text: q.kind === "cloze" ? "" : "Answer: " }), trusted("span", {}, q.answer)),
+        item.append(h("div", { "class": "a" }, h("span", { "class": "label", text: q.kind === "cloze" ? "" : "Answer: " }), answerOf(q)),
           h("div", { "class": "c", text: q.citation }));
         list.append(item);
       });
