@@ -120,7 +120,8 @@ def report(results: dict[int, dict[str, Run]], help_time: float, repeat: int, ba
     lines = [
         f"Measured {date.today().isoformat()} on {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, with `python tests/benchmark/bench.py "
-        f"--sizes {','.join(map(str, results))} --repeat {repeat}` (times: the fastest of {repeat} runs, "
+        f"--sizes {','.join(map(str, results))} --repeat {repeat}"
+        f"{' --baseline ' + baseline_name.strip('`') if baseline_name else ''}` (times: the fastest of {repeat} runs, "
         "taken in turns; memory: the highest peak).",
         "",
         "| questions | floor | reference | check | build (cold) | cold / floor | cold / reference | "
@@ -171,7 +172,8 @@ def main() -> None:
             results[size] = bench_size(size, Path(folder), arguments.repeat, baseline)
             print(f"{size}: " + ", ".join(f"{k} {v.seconds:.2f}s/{v.mib:.0f}MiB" for k, v in results[size].items()),
                   file=sys.stderr)
-        print(report(results, help_seconds(), arguments.repeat, f"`{arguments.baseline}`"))
+        print(report(results, help_seconds(), arguments.repeat,
+                     f"`{arguments.baseline}`" if arguments.baseline else ""))
 
 
 def _checkout(revision: str, target: Path) -> Path:
