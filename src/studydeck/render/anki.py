@@ -84,12 +84,8 @@ def render(bank: Bank, fields: Mapping[str, QuestionHtml], options: RenderOption
     models = {kind: _model(kind, templates, clock) for kind in Kind if kind in used}  # fixed order: same bytes
     decks = _decks(bank, fields, models, clock)
     timestamp = clock.latest()
-
-    def write(handle: BinaryIO) -> None:
-        _write_package(decks, timestamp, handle, media)
-        decks.clear()  # written once: a large bank's notes are let go before the next output is made
-
-    rendered = Rendered([Output(f"{bank.name}.apkg", write), Output(state_file(bank), clock.state.dump())])
+    rendered = Rendered([Output(f"{bank.name}.apkg", lambda handle: _write_package(decks, timestamp, handle, media)),
+                         Output(state_file(bank), clock.state.dump())])
     rendered.notices += _notices(previous, clock.state)
     return rendered
 
