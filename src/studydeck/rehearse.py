@@ -13,6 +13,7 @@ import io
 from pathlib import Path
 
 from .errors import Problem, TemplateError
+from .load import shown_path
 from .model import Bank
 from .overrides import TEMPLATES_DIR
 
@@ -39,23 +40,25 @@ def page_template_problems(bank: Bank, project: Path) -> list[Problem]:
 
     fields = html_fields(bank)
     options = RenderOptions(templates=folder)
-    found: dict[Problem, None] = {}
+    found: dict[Problem, None] = {}  # in order, each once: the worksheet and key share their base template
     for renderer in (html, reading, selftest):
         try:
-            outputs = renderer.render(bank, fields, options).outputs
-            for output in outputs:
-                try:
-                    if callable(output.data):
-                        output.data(_Discard())
-                except TemplateError as e:
-                    found[_problem(e, folder)] = None
-        except TemplateError as e:
+            for output in renderer.render(bank, fields, options).outputs:
+                _rehearse(output.data, folder, found)
+        except TemplateError as e:  # a renderer that renders while it is called (the reading packet)
             found[_problem(e, folder)] = None
     return list(found)
 
 
-def _problem(error: TemplateError, folder: Path) -> Problem:
-    from .load import shown_path
+def _rehearse(data: object, folder: Path, found: dict[Problem, None]) -> None:
+    """Write one page into nothing; its failure, if any, goes into `found`."""
+    try:
+        if callable(data):
+            data(_Discard())
+    except TemplateError as e:
+        found[_problem(e, folder)] = None
 
+
+def _problem(error: TemplateError, folder: Path) -> Problem:
     where = shown_path(Path(error.path)) if error.path else shown_path(folder)
     return Problem(where, error.line, 1, error.detail)
